@@ -1,0 +1,32 @@
+# FamilyVoice. `make run` and `make test` do all set-up on a fresh machine.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+.PHONY: help venv keys model run test clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+venv: ## install the pinned packages into .venv (cached outside the checkout by lock hash)
+	@scripts/venv.sh
+
+keys: venv ## create development keys in var/keys if there are none
+	@$(VENV)/bin/familyvoice keys init --dev
+
+model: venv ## train the Rasa model if config, domain or data changed (cached by content hash)
+	@scripts/train.sh
+
+run: keys model ## start everything on SQLite and print the URLs
+	@$(VENV)/bin/familyvoice up
+
+test: keys model ## run every test: unit, Rasa data and stories, end to end
+	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+clean: ## remove local state (var/, models/ link, .venv link); the caches stay
+	rm -rf var models .venv
