@@ -1,0 +1,140 @@
+"""The referral: what a reporter told us, in the shape DESIGN.md promises the duty officer.
+
+Every field is always present. Anything the reporter did not say, or answered with
+"don't know" / "skip", is ``None``: we never guess. Free-text answers are kept verbatim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+PRIORITIES = ("GREEN", "AMBER", "RED")  # ascending severity
+STATUSES = ("complete", "incomplete")
+CHANNELS = ("webchat", "sms")
+
+
+@dataclass
+class Child:
+    name: Optional[str] = None
+    age_text: Optional[str] = None
+    age_years: Optional[float] = None
+    area: Optional[str] = None
+    school: Optional[str] = None
+    where_now: Optional[str] = None
+
+
+@dataclass
+class Concern:
+    types: list[str] = field(default_factory=list)
+    description: Optional[str] = None
+    when: Optional[str] = None
+    injuries_seen: Optional[bool] = None
+    injuries_detail: Optional[str] = None
+    child_said: Optional[str] = None
+
+
+@dataclass
+class PersonOfConcern:
+    description: Optional[str] = None
+    relationship_to_child: Optional[str] = None
+    lives_with_child: Optional[bool] = None
+
+
+@dataclass
+class PreviousReports:
+    reported_before: Optional[bool] = None
+    to_whom: Optional[str] = None
+
+
+@dataclass
+class Reporter:
+    name: Optional[str] = None
+    relationship: Optional[str] = None
+    anonymous: bool = False
+    contact: Optional[str] = None
+    safe_to_contact: Optional[bool] = None
+    safe_times: Optional[str] = None
+
+
+@dataclass
+class Reason:
+    """One triage rule that fired, with the reporter's words that fired it."""
+
+    rule: str
+    text: str
+    evidence: str
+
+
+@dataclass
+class Turn:
+    """One message in the conversation. ``speaker`` is "reporter" or "bot"; ``at`` is ISO 8601 UTC."""
+
+    speaker: str
+    text: str
+    at: str
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    data_b64: str
+
+
+@dataclass
+class Referral:
+    reference: str
+    received_at: str
+    channel: str
+    status: str = "complete"
+    priority: str = "GREEN"
+    emergency: bool = False
+    deadline: Optional[str] = None
+    reasons: list[Reason] = field(default_factory=list)
+    child: Child = field(default_factory=Child)
+    concern: Concern = field(default_factory=Concern)
+    person_of_concern: PersonOfConcern = field(default_factory=PersonOfConcern)
+    household: Optional[str] = None
+    previous_reports: PreviousReports = field(default_factory=PreviousReports)
+    reporter: Reporter = field(default_factory=Reporter)
+    parent_aware: Optional[bool] = None
+    # Things the reporter said at the read-back that we could not map to a field.
+    corrections: list[str] = field(default_factory=list)
+    transcript: list[Turn] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    linked_references: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Referral":
+        data = dict(data)
+        nested = {
+            "child": Child,
+            "concern": Concern,
+            "person_of_concern": PersonOfConcern,
+            "previous_reports": PreviousReports,
+            "reporter": Reporter,
+        }
+        for key, kind in nested.items():
+            data[key] = kind(**data.get(key, {}))
+        data["reasons"] = [Reason(**r) for r in data.get("reasons", [])]
+        data["transcript"] = [Turn(**t) for t in data.get("transcript", [])]
+        data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Referral":
+        return cls.from_dict(json.loads(text))
+
+    def reporter_words(self) -> list[str]:
+        """Everything the reporter typed, in order: the evidence triage may quote."""
+        return [t.text for t in self.transcript if t.speaker == "reporter"]

@@ -1,0 +1,353 @@
+"""The store: sealed referrals and the unit's queue, in SQLite or PostgreSQL.
+
+Only what the queue needs to sort and filter is kept in the clear: reference, times, channel,
+status, priority, emergency flag and deadline. Everything the reporter said is inside ``sealed``
+(see bot/sealing.py), so there are deliberately no name, text or phone number columns.
+``conversation_key`` is a keyed HMAC of the conversation id made by the caller, never the id.
+
+Callers get frozen dataclasses, not ORM objects, so no session leaks out of this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    TypeDecorator,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, declarative_base
+from sqlalchemy.pool import StaticPool
+
+PRIORITY_RANK = {"RED": 3, "AMBER": 2, "GREEN": 1}  # higher is more urgent
+STATUSES = ("complete", "incomplete")
+
+# Stable constraint names, so later migrations (Alembic) can refer to them.
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+Base: Any = declarative_base(metadata=MetaData(naming_convention=_NAMING))
+
+
+class StoreError(Exception):
+    """The store refused a write."""
+
+
+class DuplicateReference(StoreError):
+    """A referral with this reference is already stored."""
+
+
+class UnknownReference(StoreError):
+    """No referral has this reference."""
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite has no time zones: we store naive UTC there and put the UTC tzinfo back on reading.
+    Naive datetimes are refused, since nobody could later tell which clock they came from.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[dt.datetime], dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"refusing a naive datetime ({value!r}); give it a time zone")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(32), nullable=False, unique=True, index=True)
+    received_at = Column(UTCDateTime, nullable=False)
+    channel = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)
+    priority = Column(String(8), nullable=False)
+    priority_rank = Column(Integer, nullable=False)
+    emergency = Column(Boolean, nullable=False, default=False)
+    deadline = Column(UTCDateTime, nullable=False)
+    key_id = Column(String(64), nullable=False)
+    suite = Column(String(64), nullable=False)
+    sealed = Column(LargeBinary, nullable=False)
+    conversation_key = Column(String(128), nullable=True, index=True)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('complete', 'incomplete')", name="status"),
+        CheckConstraint("priority IN ('RED', 'AMBER', 'GREEN')", name="priority"),
+        CheckConstraint(
+            "(priority = 'RED' AND priority_rank = 3) OR (priority = 'AMBER' AND priority_rank = 2)"
+            " OR (priority = 'GREEN' AND priority_rank = 1)",
+            name="priority_rank",
+        ),
+    )
+
+
+# The duty officers' queue: most urgent first, then the nearest deadline.
+Index("ix_referrals_queue", ReferralRow.priority_rank.desc(), ReferralRow.deadline)
+
+
+class AddendumRow(Base):
+    __tablename__ = "addenda"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(
+        String(32),
+        ForeignKey("referrals.reference", ondelete="CASCADE"),  # purging a referral purges these
+        nullable=False,
+        index=True,
+    )
+    received_at = Column(UTCDateTime, nullable=False)
+    key_id = Column(String(64), nullable=False)
+    suite = Column(String(64), nullable=False)
+    sealed = Column(LargeBinary, nullable=False)
+
+
+@dataclass(frozen=True)
+class StoredReferral:
+    """One row of ``referrals``; ``sealed`` opens only with the unit's private key.
+
+    ``priority_rank`` may be left out: it is filled in from ``priority`` (and checked if given).
+    """
+
+    reference: str
+    received_at: dt.datetime
+    channel: str
+    status: str
+    priority: str
+    emergency: bool
+    deadline: dt.datetime
+    key_id: str
+    suite: str
+    sealed: bytes
+    conversation_key: Optional[str] = None
+    priority_rank: int = 0
+
+    def __post_init__(self) -> None:
+        if self.priority not in PRIORITY_RANK:
+            allowed = sorted(PRIORITY_RANK)
+            raise ValueError(f"priority must be one of {allowed}, not {self.priority!r}")
+        rank = PRIORITY_RANK[self.priority]
+        if self.priority_rank == 0:
+            object.__setattr__(self, "priority_rank", rank)
+        elif self.priority_rank != rank:
+            raise ValueError(
+                f"priority_rank of {self.priority} is {rank}, not {self.priority_rank}"
+            )
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+        for name in ("received_at", "deadline"):
+            value = getattr(self, name)
+            if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+                raise ValueError(f"{name} must be a time-zone aware datetime, not {value!r}")
+
+
+@dataclass(frozen=True)
+class StoredAddendum:
+    """Something a reporter added after submitting; sealed like the referral itself."""
+
+    reference: str
+    received_at: dt.datetime
+    key_id: str
+    suite: str
+    sealed: bytes
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = _make_engine(url)
+
+    def create_all(self) -> None:
+        """Create the tables that are missing (no migrations yet)."""
+        Base.metadata.create_all(self.engine)
+
+    def add_referral(self, row: StoredReferral) -> None:
+        """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken."""
+        record = ReferralRow(
+            reference=row.reference,
+            received_at=row.received_at,
+            channel=row.channel,
+            status=row.status,
+            priority=row.priority,
+            priority_rank=row.priority_rank,
+            emergency=row.emergency,
+            deadline=row.deadline,
+            key_id=row.key_id,
+            suite=row.suite,
+            sealed=bytes(row.sealed),
+            conversation_key=row.conversation_key,
+        )
+        try:
+            with Session(self.engine, future=True) as session, session.begin():
+                session.add(record)
+        except IntegrityError:
+            # The unique index is the real guard (two processes may race); check it was that.
+            if self.get(row.reference) is not None:
+                raise DuplicateReference(row.reference) from None
+            raise
+
+    def get(self, reference: str) -> Optional[StoredReferral]:
+        with Session(self.engine, future=True) as session:
+            found = session.execute(
+                select(ReferralRow).where(ReferralRow.reference == reference)
+            ).scalar_one_or_none()
+            return _referral(found) if found is not None else None
+
+    def find_by_conversation_key(self, key: str) -> Optional[StoredReferral]:
+        """The first referral submitted from this conversation, so it is not submitted twice."""
+        with Session(self.engine, future=True) as session:
+            found = session.execute(
+                select(ReferralRow)
+                .where(ReferralRow.conversation_key == key)
+                .order_by(ReferralRow.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            return _referral(found) if found is not None else None
+
+    def list_queue(
+        self,
+        *,
+        status: Optional[str] = None,
+        priority: Optional[str] = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[StoredReferral]:
+        """Referrals RED, AMBER, GREEN, each by nearest deadline first."""
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        query = select(ReferralRow)
+        if status is not None:
+            query = query.where(ReferralRow.status == status)
+        if priority is not None:
+            query = query.where(ReferralRow.priority == priority)
+        query = (
+            query.order_by(
+                ReferralRow.priority_rank.desc(),
+                ReferralRow.deadline.asc(),
+                ReferralRow.id.asc(),  # a stable order, so pages do not overlap
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        with Session(self.engine, future=True) as session:
+            return [_referral(found) for found in session.execute(query).scalars()]
+
+    def add_addendum(
+        self, reference: str, received_at: dt.datetime, key_id: str, suite: str, sealed: bytes
+    ) -> None:
+        """Store something the reporter added later; raises :class:`UnknownReference`."""
+        with Session(self.engine, future=True) as session, session.begin():
+            exists = session.execute(
+                select(ReferralRow.id).where(ReferralRow.reference == reference)
+            ).first()
+            if exists is None:
+                raise UnknownReference(reference)
+            session.add(
+                AddendumRow(
+                    reference=reference,
+                    received_at=received_at,
+                    key_id=key_id,
+                    suite=suite,
+                    sealed=bytes(sealed),
+                )
+            )
+
+    def addenda(self, reference: str) -> list[StoredAddendum]:
+        """Everything added to a referral, oldest first."""
+        query = (
+            select(AddendumRow)
+            .where(AddendumRow.reference == reference)
+            .order_by(AddendumRow.received_at, AddendumRow.id)
+        )
+        with Session(self.engine, future=True) as session:
+            return [
+                StoredAddendum(
+                    reference=found.reference,
+                    received_at=found.received_at,
+                    key_id=found.key_id,
+                    suite=found.suite,
+                    sealed=bytes(found.sealed),
+                )
+                for found in session.execute(query).scalars()
+            ]
+
+
+def _referral(found: ReferralRow) -> StoredReferral:
+    return StoredReferral(
+        reference=found.reference,
+        received_at=found.received_at,
+        channel=found.channel,
+        status=found.status,
+        priority=found.priority,
+        emergency=bool(found.emergency),
+        deadline=found.deadline,
+        key_id=found.key_id,
+        suite=found.suite,
+        sealed=bytes(found.sealed),
+        conversation_key=found.conversation_key,
+        priority_rank=found.priority_rank,
+    )
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # Production servers restart and drop idle connections; check before use.
+        return create_engine(url, future=True, pool_pre_ping=True)
+
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or "mode=memory" in url
+    if in_memory:
+        # One shared connection, or each connection would get its own empty database.
+        engine = create_engine(
+            url, future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        if not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets the console read while the action server writes; SQLite ignores foreign
+        # keys unless asked; wait for a lock rather than fail at once.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine

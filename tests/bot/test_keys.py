@@ -1,0 +1,277 @@
+"""The unit's keys on disk: private key protected, public key all the intake side gets."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from bot import keys
+from bot.keys import (
+    KeyFileError,
+    KeysExist,
+    NoPassphrase,
+    WrongPassphrase,
+    init_keys,
+    load_intake_secret,
+    load_private_key,
+    load_public_key,
+    passphrase_from_env,
+)
+from bot.sealing import CannotOpen, key_id, open_sealed, seal
+
+PASSPHRASE = b"correct horse battery staple"
+REFERENCE = "FV-7K3M-Q9XD"
+
+pytestmark = pytest.mark.usefixtures("cheap_key_derivation")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def pem_body(path: Path) -> bytes:
+    lines = path.read_text().strip().splitlines()
+    return base64.b64decode("".join(lines[1:-1]))
+
+
+def test_init_writes_a_protected_private_key_a_public_key_and_an_intake_secret(
+    tmp_path: Path,
+) -> None:
+    # When the unit's keys are made
+    paths = init_keys(tmp_path / "keys", PASSPHRASE)
+
+    # Then the private key and the intake secret are readable by their owner only
+    assert mode(paths.private_key) == 0o600
+    assert mode(paths.intake_secret) == 0o600
+    assert mode(paths.public_key) == 0o644
+    assert paths.private_key.name == "unit_private.pem"
+    assert paths.public_key.name == "unit_public.pem"
+    assert paths.intake_secret.name == "intake_secret.key"
+
+    # And the private key is encrypted: the PEM says so and it does not load without the passphrase
+    assert paths.private_key.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    with pytest.raises(TypeError, match="encrypted"):
+        serialization.load_pem_private_key(paths.private_key.read_bytes(), password=None)
+
+    # And the raw key bytes appear nowhere in the file
+    private_key = load_private_key(paths.private_key, PASSPHRASE)
+    assert private_key.private_bytes_raw() not in pem_body(paths.private_key)
+
+    # And the pair matches
+    assert load_public_key(paths.public_key).public_bytes_raw() == (
+        private_key.public_key().public_bytes_raw()
+    )
+
+    # And the intake secret is 32 random bytes, not the private key
+    secret = load_intake_secret(paths.intake_secret)
+    assert len(secret) == 32
+    assert secret != private_key.private_bytes_raw()
+
+
+def test_the_wrong_passphrase_does_not_open_the_private_key(tmp_path: Path) -> None:
+    paths = init_keys(tmp_path, PASSPHRASE)
+
+    with pytest.raises(WrongPassphrase):
+        load_private_key(paths.private_key, b"correct horse battery stapler")
+    with pytest.raises(WrongPassphrase):
+        load_private_key(paths.private_key, b"")
+
+
+def test_an_empty_passphrase_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KeyFileError):
+        init_keys(tmp_path, b"")
+    assert not (tmp_path / "unit_private.pem").exists()
+
+
+def test_existing_keys_are_not_overwritten(tmp_path: Path) -> None:
+    # Given the unit's keys exist
+    paths = init_keys(tmp_path, PASSPHRASE)
+    before = {p: p.read_bytes() for p in (paths.private_key, paths.public_key, paths.intake_secret)}
+
+    # When they are made again without force
+    # Then that is refused and nothing changes
+    with pytest.raises(KeysExist):
+        init_keys(tmp_path, b"another passphrase")
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_force_replaces_the_key_pair_but_keeps_the_old_one_and_the_intake_secret(
+    tmp_path: Path,
+) -> None:
+    # Given the unit's keys exist and a referral was sealed with them
+    paths = init_keys(tmp_path, PASSPHRASE)
+    old_public = load_public_key(paths.public_key)
+    old_secret = paths.intake_secret.read_bytes()
+    blob = seal(b"an old referral", old_public, REFERENCE)
+
+    # When new keys are forced
+    init_keys(tmp_path, b"a new passphrase", force=True)
+
+    # Then there is a new key pair
+    new_public = load_public_key(paths.public_key)
+    assert key_id(new_public) != key_id(old_public)
+    load_private_key(paths.private_key, b"a new passphrase")
+
+    # And the old private key is kept, so the old referral still opens
+    retired = tmp_path / f"unit_private.{key_id(old_public)}.pem"
+    assert mode(retired) == 0o600
+    assert open_sealed(blob, load_private_key(retired, PASSPHRASE), REFERENCE) == b"an old referral"
+
+    # And the intake secret is unchanged unless asked
+    assert paths.intake_secret.read_bytes() == old_secret
+    init_keys(tmp_path, b"a third passphrase", force=True, new_intake_secret=True)
+    assert paths.intake_secret.read_bytes() != old_secret
+
+
+def test_what_the_intake_side_holds_cannot_open_a_referral(tmp_path: Path) -> None:
+    # Given the intake side has only the public key and the intake secret
+    paths = init_keys(tmp_path, PASSPHRASE)
+    public_key = load_public_key(paths.public_key)
+    secret = load_intake_secret(paths.intake_secret)
+
+    # When it seals a referral
+    blob = seal(b"what Nan told us", public_key, REFERENCE)
+
+    # Then neither the public key nor the intake secret opens it
+    with pytest.raises(CannotOpen):
+        open_sealed(blob, public_key, REFERENCE)  # type: ignore[arg-type]
+    with pytest.raises(CannotOpen):
+        open_sealed(blob, X25519PrivateKey.from_private_bytes(secret), REFERENCE)
+    # And the public key file is no private key
+    with pytest.raises(KeyFileError):
+        load_private_key(paths.public_key, PASSPHRASE)
+
+    # While the console, with the private key and passphrase, can
+    private_key = load_private_key(paths.private_key, PASSPHRASE)
+    assert open_sealed(blob, private_key, REFERENCE) == b"what Nan told us"
+
+
+def test_an_unprotected_private_key_is_refused(tmp_path: Path) -> None:
+    plain = tmp_path / "unit_private.pem"
+    plain.write_bytes(
+        X25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+    with pytest.raises(KeyFileError, match="not a passphrase-protected"):
+        load_private_key(plain, PASSPHRASE)
+
+
+def test_missing_files_raise_key_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(KeyFileError):
+        load_public_key(tmp_path / "nope.pem")
+    with pytest.raises(KeyFileError):
+        load_private_key(tmp_path / "nope.pem", PASSPHRASE)
+    with pytest.raises(KeyFileError):
+        load_intake_secret(tmp_path / "nope.key")
+
+
+def test_a_short_intake_secret_is_refused(tmp_path: Path) -> None:
+    short = tmp_path / "intake_secret.key"
+    short.write_text("abcd\n")
+
+    with pytest.raises(KeyFileError):
+        load_intake_secret(short)
+
+
+def test_nothing_secret_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    paths = init_keys(tmp_path, PASSPHRASE)
+    private_key = load_private_key(paths.private_key, PASSPHRASE)
+    init_keys(tmp_path, PASSPHRASE, force=True, new_intake_secret=True)
+
+    text = caplog.text
+    assert PASSPHRASE.decode() not in text
+    assert private_key.private_bytes_raw().hex() not in text
+    assert paths.intake_secret.read_text().strip() not in text
+
+
+def test_the_default_key_derivation_is_expensive() -> None:
+    # Guards against a cheap test setting leaking into the default.
+    strong = keys.ScryptCost()
+    assert strong.n >= 2**17 and strong.r >= 8 and strong.p >= 1
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command is not installed")
+def test_the_private_key_file_is_standard_pkcs8_with_scrypt(tmp_path: Path) -> None:
+    # Given a key file written with the test's (cheap) scrypt cost
+    paths = init_keys(tmp_path, PASSPHRASE)
+
+    # When OpenSSL, which shares no code with our writer, reads it
+    parsed = subprocess.run(
+        ["openssl", "asn1parse", "-in", str(paths.private_key)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    public = subprocess.run(
+        ["openssl", "pkey", "-in", str(paths.private_key), "-passin", "stdin", "-pubout"],
+        input=PASSPHRASE.decode(), capture_output=True, text=True, check=True,
+    ).stdout
+
+    # Then it is PBES2 with scrypt and AES-256-CBC, and the passphrase opens it
+    assert ":PBES2" in parsed and ":scrypt" in parsed and ":aes-256-cbc" in parsed
+    assert public == paths.public_key.read_text()
+
+
+# --- the passphrase ---------------------------------------------------------------------------
+
+
+def test_passphrase_from_the_environment() -> None:
+    environ = {"FAMILYVOICE_KEY_PASSPHRASE": "sésame ouvre-toi"}
+
+    assert passphrase_from_env(environ) == "sésame ouvre-toi".encode("utf-8")
+
+
+def test_passphrase_from_a_file_drops_the_final_newline(tmp_path: Path) -> None:
+    secret_file = tmp_path / "passphrase"
+    secret_file.write_bytes(b"  spaces kept  \n")
+
+    assert passphrase_from_env({"FAMILYVOICE_KEY_PASSPHRASE_FILE": str(secret_file)}) == (
+        b"  spaces kept  "
+    )
+
+
+def test_no_passphrase_says_what_to_set() -> None:
+    with pytest.raises(NoPassphrase) as raised:
+        passphrase_from_env({"FAMILYVOICE_KEY_PASSPHRASE": ""})
+
+    assert "FAMILYVOICE_KEY_PASSPHRASE" in str(raised.value)
+    assert "FAMILYVOICE_KEY_PASSPHRASE_FILE" in str(raised.value)
+
+
+def test_an_empty_passphrase_file_is_no_passphrase(tmp_path: Path) -> None:
+    empty = tmp_path / "passphrase"
+    empty.write_bytes(b"\n")
+
+    with pytest.raises(NoPassphrase):
+        passphrase_from_env({"FAMILYVOICE_KEY_PASSPHRASE_FILE": str(empty)})
+
+
+def test_a_missing_passphrase_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(KeyFileError, match="FAMILYVOICE_KEY_PASSPHRASE_FILE"):
+        passphrase_from_env({"FAMILYVOICE_KEY_PASSPHRASE_FILE": str(tmp_path / "missing")})
+
+
+def test_both_passphrase_sources_at_once_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    secret_file = tmp_path / "passphrase"
+    secret_file.write_text("from the file")
+
+    with pytest.raises(KeyFileError) as raised:
+        passphrase_from_env(
+            {
+                "FAMILYVOICE_KEY_PASSPHRASE": "from the environment",
+                "FAMILYVOICE_KEY_PASSPHRASE_FILE": str(secret_file),
+            }
+        )
+    assert "from the environment" not in str(raised.value)
