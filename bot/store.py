@@ -285,6 +285,17 @@ class Store:
                 )
             )
 
+    def mark_emergency(self, reference: str, now: dt.datetime) -> None:
+        """Danger reported after sending: the referral goes to the top of the queue at once."""
+        with Session(self.engine, future=True) as session, session.begin():
+            found = session.execute(
+                select(ReferralRow).where(ReferralRow.reference == reference)
+            ).scalar_one_or_none()
+            if found is None:
+                raise UnknownReference(reference)
+            found.priority, found.priority_rank, found.emergency = "RED", PRIORITY_RANK["RED"], True
+            found.deadline = min(found.deadline, now)
+
     def addenda(self, reference: str) -> list[StoredAddendum]:
         """Everything added to a referral, oldest first."""
         query = (

@@ -1,0 +1,179 @@
+"""``familyvoice``: keys, the referral queue, and starting everything.
+
+Only ``referrals show`` touches the private key, and only with a passphrase given at the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from bot import keys
+from bot.config import PROJECT_ROOT, Settings, settings
+from bot.references import normalise_reference
+from bot.referral import Referral
+from bot.sealing import CannotOpen, open_sealed
+from bot.store import Store
+
+
+def _passphrase(cfg: Settings) -> bytes:
+    try:
+        return keys.passphrase_from_env(os.environ)
+    except keys.NoPassphrase:
+        pass  # fall through to the development file or a prompt
+    if cfg.dev_passphrase_path.exists():
+        return cfg.dev_passphrase_path.read_bytes().strip()
+    if sys.stdin.isatty():
+        return getpass.getpass("Passphrase for the unit's private key: ").encode()
+    raise SystemExit("Set FAMILYVOICE_KEY_PASSPHRASE or FAMILYVOICE_KEY_PASSPHRASE_FILE to open referrals.")
+
+
+def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
+    if cfg.private_key_path.exists() and args.dev and not args.force:
+        return 0  # `make run` calls this every time; existing keys are kept
+    cfg.keys_dir.mkdir(parents=True, exist_ok=True)
+    if args.dev:
+        # A random passphrase in a git-ignored file: fine for a laptop, never for a council.
+        passphrase = secrets.token_urlsafe(24).encode()
+    else:
+        passphrase = _passphrase(cfg)
+    try:
+        keys.init_keys(cfg.keys_dir, passphrase, force=args.force)
+    except keys.KeysExist:
+        print(f"Keys already exist in {cfg.keys_dir}; use --force to replace them.", file=sys.stderr)
+        return 1
+    if args.dev:
+        cfg.dev_passphrase_path.touch(mode=0o600)
+        cfg.dev_passphrase_path.write_bytes(passphrase)
+    print(f"Wrote the unit's key pair and the intake secret to {cfg.keys_dir}.")
+    return 0
+
+
+def _store(cfg: Settings) -> Store:
+    store = Store(cfg.db_url)
+    store.create_all()  # a fresh machine has an empty queue, not an error
+    return store
+
+
+def _row_json(row) -> dict:
+    return {
+        "reference": row.reference,
+        "received_at": row.received_at.isoformat(),
+        "channel": row.channel,
+        "status": row.status,
+        "priority": row.priority,
+        "emergency": row.emergency,
+        "deadline": row.deadline.isoformat(),
+    }
+
+
+def cmd_referrals_list(args: argparse.Namespace, cfg: Settings) -> int:
+    store = _store(cfg)
+    rows = store.list_queue(status=args.status, priority=args.priority, limit=args.limit)
+    if args.json:
+        print(json.dumps([_row_json(r) for r in rows], indent=2))
+    else:
+        for r in rows:
+            flag = " EMERGENCY" if r.emergency else ""
+            print(f"{r.reference}  {r.priority:<5}{flag}  due {r.deadline:%Y-%m-%d %H:%M}Z  {r.status}  {r.channel}")
+    return 0
+
+
+def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
+    store = _store(cfg)
+    reference = normalise_reference(args.reference, prefix_optional=True)
+    row = store.get(reference) if reference else None
+    if row is None:
+        print(f"No referral {args.reference}.", file=sys.stderr)
+        return 1
+    try:
+        private_key = keys.load_private_key(cfg.private_key_path, _passphrase(cfg))
+        referral = Referral.from_json(open_sealed(row.sealed, private_key, row.reference))
+        additions = [
+            json.loads(open_sealed(a.sealed, private_key, row.reference, purpose="addendum"))
+            for a in store.addenda(row.reference)
+        ]
+    except keys.WrongPassphrase:
+        print("Wrong passphrase for the unit's private key.", file=sys.stderr)
+        return 2
+    except CannotOpen:
+        print(f"Referral {row.reference} cannot be opened with this key (wrong key, or the record was altered).", file=sys.stderr)
+        return 2
+    data = referral.to_dict()
+    data["additions"] = additions
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(f"{data['reference']}  {data['priority']}  {data['status']}\n{data['concern']['description']}")
+    return 0
+
+
+def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
+    from bot.launcher import start_stack  # imports nothing heavy, but only `up` needs it
+
+    var_dir = Path(os.environ.get("FAMILYVOICE_VAR_DIR", PROJECT_ROOT / "var"))
+    model = Path(args.model)
+    started = time.monotonic()
+    stack = start_stack(model=model, var_dir=var_dir, rasa_port=args.port, actions_port=args.actions_port)
+    print(f"FamilyVoice is ready ({time.monotonic() - started:.1f} s).")
+    print(f"  Web chat webhook: POST {stack.webchat_url}")
+    print(f"  Action server:    http://127.0.0.1:{stack.actions_port}/health")
+    print(f"  Store:            {cfg.db_url}")
+    print(f"  Logs:             {var_dir / 'log'}")
+    print("Try:  curl -s -H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"hello\"}' " + stack.webchat_url)
+    print("Press Ctrl-C to stop.")
+    try:
+        while all(p.poll() is None for p in stack.processes):
+            time.sleep(1)
+        print("A process stopped; shutting down.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="familyvoice", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start the Rasa server and the action server")
+    up.add_argument("--model", default=str(PROJECT_ROOT / "models" / "current.tar.gz"))
+    up.add_argument("--port", type=int, default=5005)
+    up.add_argument("--actions-port", type=int, default=5055)
+    up.set_defaults(func=cmd_up)
+
+    key_cmd = sub.add_parser("keys", help="the unit's key pair").add_subparsers(dest="keys_command", required=True)
+    init = key_cmd.add_parser("init", help="create the unit's key pair and the intake secret")
+    init.add_argument("--dev", action="store_true", help="development keys with a random passphrase in var/keys")
+    init.add_argument("--force", action="store_true", help="replace existing keys (old referrals become unreadable)")
+    init.set_defaults(func=cmd_keys_init)
+
+    ref = sub.add_parser("referrals", help="the unit's queue").add_subparsers(dest="referrals_command", required=True)
+    lst = ref.add_parser("list", help="the queue, most urgent first (no private key needed)")
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--status", choices=["complete", "incomplete"])
+    lst.add_argument("--priority", choices=["RED", "AMBER", "GREEN"])
+    lst.add_argument("--limit", type=int, default=100)
+    lst.set_defaults(func=cmd_referrals_list)
+    show = ref.add_parser("show", help="decrypt one referral with the unit's private key")
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_referrals_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args, settings()) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""From a finished conversation to a sealed, triaged referral in the unit's queue.
+
+The intake side holds only the unit's PUBLIC key: once sealed, not even this process can
+read a referral back. The row keeps what the queue needs (rating, deadline, status) and
+nothing that identifies the child or the reporter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from bot import indicators, sealing, transcript
+from bot.config import Settings
+from bot.extraction import parse_age
+from bot.keys import load_intake_secret, load_public_key
+from bot.references import new_reference
+from bot.referral import Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
+from bot.slots import ANONYMOUS, NO, YES, is_known
+from bot.store import DuplicateReference, Store, StoredReferral
+from bot.triage import apply as apply_triage
+from bot.triage import triage
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    priority: str
+    emergency: bool
+    deadline: datetime
+    status: str
+
+
+def _text(answers: Mapping[str, Any], slot: str) -> str | None:
+    value = answers.get(slot)
+    return str(value) if is_known(value) else None
+
+
+def _yes_no(answers: Mapping[str, Any], slot: str) -> bool | None:
+    return {YES: True, NO: False}.get(answers.get(slot))  # type: ignore[arg-type]
+
+
+def build_referral(
+    answers: Mapping[str, Any],
+    events: Iterable[dict[str, Any]],
+    *,
+    reference: str,
+    received_at: datetime,
+    channel: str,
+    status: str,
+) -> Referral:
+    """The referral exactly as told: unknown answers stay None, free text stays verbatim."""
+    turns = transcript.turns(events)
+    age_text = _text(answers, "child_age")
+    reporter_name = answers.get("reporter_name")
+    referral = Referral(
+        reference=reference,
+        received_at=received_at.isoformat(),
+        channel=channel,
+        status=status,
+        child=Child(
+            name=_text(answers, "child_name"),
+            age_text=age_text,
+            age_years=parse_age(age_text) if age_text else None,
+            area=_text(answers, "child_area"),
+            school=_text(answers, "child_school"),
+            where_now=_text(answers, "child_where_now"),
+        ),
+        concern=Concern(
+            description=_text(answers, "concern_description"),
+            when=_text(answers, "concern_when"),
+            injuries_seen=_yes_no(answers, "injuries_seen"),
+            injuries_detail=_text(answers, "injuries_detail"),
+            child_said=_text(answers, "child_said"),
+        ),
+        person_of_concern=PersonOfConcern(
+            description=_text(answers, "poc_description"),
+            relationship_to_child=_text(answers, "poc_relationship"),
+            lives_with_child=_yes_no(answers, "poc_lives_with_child"),
+        ),
+        household=_text(answers, "household"),
+        previous_reports=PreviousReports(
+            reported_before=_yes_no(answers, "reported_before"),
+            to_whom=_text(answers, "reported_to"),
+        ),
+        reporter=Reporter(
+            name=None if reporter_name == ANONYMOUS else _text(answers, "reporter_name"),
+            relationship=_text(answers, "reporter_relationship"),
+            anonymous=reporter_name == ANONYMOUS,
+            contact=_text(answers, "contact_method"),
+            safe_to_contact=_yes_no(answers, "safe_to_contact"),
+            safe_times=_text(answers, "safe_times"),
+        ),
+        parent_aware=_yes_no(answers, "parent_aware"),
+        corrections=list(answers.get("corrections") or []),
+        transcript=turns,
+    )
+    referral.concern.types = indicators.concern_types(referral.reporter_words())
+    return referral
+
+
+class Intake:
+    def __init__(self, store: Store, public_key: X25519PublicKey, intake_secret: bytes) -> None:
+        self.store = store
+        self.public_key = public_key
+        self._secret = intake_secret
+        self._key_id = sealing.key_id(public_key)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Intake":
+        store = Store(settings.db_url)
+        store.create_all()
+        return cls(store, load_public_key(settings.public_key_path), load_intake_secret(settings.intake_secret_path))
+
+    def conversation_key(self, conversation_id: str, events: Iterable[dict[str, Any]]) -> str:
+        # Keyed, so a phone number used as a conversation id cannot be recovered by guessing.
+        started = transcript.report_started_at(events)
+        return hmac.new(self._secret, f"{conversation_id}|{started}".encode(), hashlib.sha256).hexdigest()
+
+    def submit(
+        self,
+        answers: Mapping[str, Any],
+        events: list[dict[str, Any]],
+        *,
+        channel: str,
+        conversation_id: str,
+        status: str = "complete",
+        now: datetime | None = None,
+    ) -> Receipt:
+        """Seal and queue a report. Submitting the same report twice returns the first receipt."""
+        conversation_key = self.conversation_key(conversation_id, events)
+        existing = self.store.find_by_conversation_key(conversation_key)
+        if existing is not None:
+            return Receipt(existing.reference, existing.priority, existing.emergency, existing.deadline, existing.status)
+
+        received_at = now or datetime.now(timezone.utc)
+        for _ in range(5):
+            reference = new_reference()
+            referral = build_referral(
+                answers, events, reference=reference, received_at=received_at, channel=channel, status=status
+            )
+            result = triage(referral, received_at)
+            referral = apply_triage(referral, result)
+            row = StoredReferral(
+                reference=reference,
+                received_at=received_at,
+                channel=channel,
+                status=status,
+                priority=result.priority,
+                emergency=result.emergency,
+                deadline=result.deadline,
+                key_id=self._key_id,
+                suite=sealing.SUITE_NAME,
+                sealed=sealing.seal(referral.to_json().encode(), self.public_key, reference),
+                conversation_key=conversation_key,
+            )
+            try:
+                self.store.add_referral(row)
+            except DuplicateReference:
+                continue  # 40 random bits: a clash is rare, and a new reference fixes it
+            return Receipt(reference, result.priority, result.emergency, result.deadline, status)
+        raise RuntimeError("could not allocate a unique reference")
+
+    def add_to_report(self, reference: str, text: str, *, at: datetime | None = None) -> bool:
+        """Seal something said after submitting and attach it to the referral; True if urgent."""
+        at = at or datetime.now(timezone.utc)
+        urgent = indicators.danger_now(text) is not None
+        body = {"at": at.isoformat(), "text": text, "danger_now": urgent}
+        sealed = sealing.seal(json.dumps(body, ensure_ascii=False).encode(), self.public_key, reference, purpose="addendum")
+        self.store.add_addendum(reference, at, self._key_id, sealing.SUITE_NAME, sealed)
+        if urgent:
+            self.store.mark_emergency(reference, at)
+        return urgent

@@ -1,0 +1,114 @@
+"""Starting the running system: the Rasa server (channels + dialogue) and the action server.
+
+Used by ``familyvoice up`` and by the end-to-end tests, so both run exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from bot.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    rasa_port: int
+    actions_port: int
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    started_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def webchat_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/webchat/webhook"
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before it was ready; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} not ready after {timeout:.0f} s; see {log}")
+
+
+def start_stack(
+    *,
+    model: Path,
+    var_dir: Path,
+    rasa_port: int | None = None,
+    actions_port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 180.0,
+) -> Stack:
+    """Start both servers on the given (or free) ports and wait until they answer."""
+    stack = Stack(rasa_port or free_port(), actions_port or free_port())
+    run_dir = var_dir / "run"
+    log_dir = var_dir / "log"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = run_dir / f"endpoints-{stack.rasa_port}.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n')
+
+    child_env = {**os.environ, **(env or {}), "FAMILYVOICE_VAR_DIR": str(var_dir)}
+    child_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    child_env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), child_env.get("PYTHONPATH")]))
+
+    commands = {
+        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(stack.actions_port)],
+        "rasa": [
+            sys.executable, "-m", "rasa", "run",
+            "--model", str(model),
+            "--endpoints", str(endpoints),
+            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+            "--port", str(stack.rasa_port),
+            "--interface", "127.0.0.1",
+        ],
+    }
+    try:
+        for name, command in commands.items():
+            log = log_dir / f"{name}-{stack.rasa_port}.log"
+            with open(log, "ab") as out:
+                stack.processes.append(
+                    subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT)
+                )
+        _wait_for(f"http://127.0.0.1:{stack.actions_port}/health", stack.processes[0], timeout, log_dir / f"actions-{stack.rasa_port}.log")
+        _wait_for(f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/", stack.processes[1], timeout, log_dir / f"rasa-{stack.rasa_port}.log")
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
