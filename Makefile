@@ -8,7 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help venv keys model run test clean
+.PHONY: help venv keys model browser run test clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -22,10 +22,13 @@ keys: venv ## create development keys in var/keys if there are none
 model: venv ## train the Rasa model if config, domain or data changed (cached by content hash)
 	@scripts/train.sh
 
+browser: ## Debian's Chromium and axe-core for the browser tests
+	@scripts/browser.sh
+
 run: keys model ## start everything on SQLite and print the URLs
 	@$(VENV)/bin/familyvoice up
 
-test: keys model ## run every test: unit, Rasa data and stories, end to end
+test: keys model browser ## run every test: unit, Rasa data and stories, end to end
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 clean: ## remove local state (var/, models/ link, .venv link); the caches stay
