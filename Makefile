@@ -8,7 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help venv keys model browser run test clean
+.PHONY: help venv keys model browser run test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ run: keys model ## start everything on SQLite and print the URLs
 
 test: keys model browser ## run every test: unit, Rasa data and stories, end to end
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: model ## benchmark against stock Rasa on this machine and print the table (not a test)
+	@$(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## remove local state (var/, models/ link, .venv link); the caches stay
 	rm -rf var models .venv
