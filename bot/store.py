@@ -192,6 +192,9 @@ class Store:
 
     def create_all(self) -> None:
         """Create the tables that are missing (no migrations yet)."""
+        import bot.sms_state  # noqa: F401 - the SMS channel's tables (issue 3)
+        import bot.console.tables  # noqa: F401 - the duty officers' console's tables (issue 5)
+
         Base.metadata.create_all(self.engine)
 
     def add_referral(self, row: StoredReferral) -> None:

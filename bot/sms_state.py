@@ -1,0 +1,298 @@
+"""What the SMS channel remembers between messages, with nothing readable at rest.
+
+Three tables, on the same database as the queue (``bot.store.Base``):
+- ``sms_replies``: one row per Twilio MessageSid we answered, so a retried webhook gets the
+  same reply and does not advance the conversation twice. Keyed by a keyed hash of the
+  MessageSid; the reply itself is AES-GCM encrypted (it may quote her words).
+- ``sms_senders``: per phone, keyed by the same keyed hash that names the Rasa conversation:
+  opted out or not, when she last wrote, whether a report is open, and (encrypted) the options
+  last offered and the last reply.
+- ``sms_media``: photos she sent, AES-GCM encrypted until they are sealed into a referral
+  (then the plaintext is dropped) and until Twilio's copy is deleted (then the row goes).
+
+Keys: derived with HKDF from the intake secret (``bot.keys``), one per purpose, so the intake
+hosts need no new secret and nothing here is readable from a stolen database. Phone numbers
+are never stored: only ``sender_id()``, an HMAC of the number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store import Base, Store, UTCDateTime
+
+SENDER_PREFIX = "sms-"
+_NONCE = 12
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class SmsKeys:
+    """The SMS channel's keys, derived from the intake secret (never stored)."""
+
+    def __init__(self, intake_secret: bytes) -> None:
+        self._hash_key = self._derive(intake_secret, b"familyvoice/sms/hmac/v1")
+        self._aead = AESGCM(self._derive(intake_secret, b"familyvoice/sms/aes-256-gcm/v1"))
+
+    @staticmethod
+    def _derive(secret: bytes, info: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
+
+    def keyed_hash(self, purpose: str, value: str) -> str:
+        return hmac.new(self._hash_key, f"{purpose}|{value}".encode(), hashlib.sha256).hexdigest()
+
+    def sender_id(self, phone_number: str) -> str:
+        """The Rasa conversation id for a phone number: the number cannot be read back from it."""
+        return SENDER_PREFIX + self.keyed_hash("sender", phone_number)
+
+    def encrypt(self, plaintext: bytes, context: str) -> bytes:
+        # The context (the row's key) is bound as associated data: a blob copied to another
+        # row does not open.
+        nonce = os.urandom(_NONCE)
+        return nonce + self._aead.encrypt(nonce, plaintext, context.encode())
+
+    def decrypt(self, blob: bytes, context: str) -> bytes:
+        try:
+            return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], context.encode())
+        except InvalidTag:
+            raise ValueError("an SMS state blob did not open (wrong intake secret or tampered row)") from None
+
+
+class SmsReplyRow(Base):
+    __tablename__ = "sms_replies"
+
+    message_key = Column(String(64), primary_key=True)
+    sender_id = Column(String(80), nullable=False, index=True)
+    received_at = Column(UTCDateTime, nullable=False, index=True)
+    reply = Column(LargeBinary, nullable=True)  # None while the first delivery is being answered
+
+
+class SmsSenderRow(Base):
+    __tablename__ = "sms_senders"
+
+    sender_id = Column(String(80), primary_key=True)
+    opted_out = Column(Boolean, nullable=False, default=False)
+    report_open = Column(Boolean, nullable=False, default=False)
+    last_seen = Column(UTCDateTime, nullable=False, index=True)
+    state = Column(LargeBinary, nullable=True)
+
+
+class SmsMediaRow(Base):
+    __tablename__ = "sms_media"
+
+    id = Column(String(32), primary_key=True)
+    sender_id = Column(String(80), nullable=False, index=True)
+    received_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(16), nullable=False)  # held -> sealed -> (row deleted)
+    content_type = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    data = Column(LargeBinary, nullable=True)  # the photo, encrypted; dropped once sealed
+    source = Column(LargeBinary, nullable=False)  # where Twilio keeps it, encrypted
+
+
+@dataclass
+class Sender:
+    sender_id: str
+    opted_out: bool = False
+    report_open: bool = False
+    last_seen: Optional[dt.datetime] = None
+    options: list[dict[str, str]] = field(default_factory=list)
+    last_reply: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of claiming a MessageSid: new (answer it), or already answered (replay)."""
+
+    new: bool
+    reply: Optional[list[str]] = None  # the earlier reply; None while it is still being made
+
+
+@dataclass(frozen=True)
+class HeldPhoto:
+    id: str
+    content_type: str
+    size: int
+    data: bytes
+    received_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SealedPhoto:
+    id: str
+    message_sid: str
+    media_sid: str
+
+
+class SmsState:
+    def __init__(self, store: Store, keys: SmsKeys) -> None:
+        self.store = store
+        self.keys = keys
+
+    def _session(self) -> Session:
+        return Session(self.store.engine, future=True)
+
+    # --- retries ------------------------------------------------------------------------
+
+    def claim(self, message_sid: str, sender_id: str, now: dt.datetime | None = None) -> Claim:
+        key = self.keys.keyed_hash("message", message_sid)
+        try:
+            with self._session() as session, session.begin():
+                session.add(SmsReplyRow(message_key=key, sender_id=sender_id, received_at=now or _now()))
+            return Claim(new=True)
+        except IntegrityError:
+            pass
+        with self._session() as session:
+            row = session.get(SmsReplyRow, key)
+            if row is None:  # released in between: treat as new next time round
+                return Claim(new=False, reply=None)
+            if row.reply is None:
+                return Claim(new=False, reply=None)
+            return Claim(new=False, reply=json.loads(self.keys.decrypt(row.reply, key)))
+
+    def answered(self, message_sid: str, reply: list[str]) -> None:
+        key = self.keys.keyed_hash("message", message_sid)
+        blob = self.keys.encrypt(json.dumps(reply).encode(), key)
+        with self._session() as session, session.begin():
+            session.execute(update(SmsReplyRow).where(SmsReplyRow.message_key == key).values(reply=blob))
+
+    def release(self, message_sid: str) -> None:
+        """Forget a claim whose turn failed, so Twilio's retry is answered afresh."""
+        key = self.keys.keyed_hash("message", message_sid)
+        with self._session() as session, session.begin():
+            session.execute(delete(SmsReplyRow).where(SmsReplyRow.message_key == key))
+
+    def forget_replies_before(self, cutoff: dt.datetime) -> int:
+        with self._session() as session, session.begin():
+            return session.execute(delete(SmsReplyRow).where(SmsReplyRow.received_at < cutoff)).rowcount or 0
+
+    # --- senders ------------------------------------------------------------------------
+
+    def sender(self, sender_id: str) -> Sender:
+        with self._session() as session:
+            row = session.get(SmsSenderRow, sender_id)
+            if row is None:
+                return Sender(sender_id)
+            state = json.loads(self.keys.decrypt(row.state, sender_id)) if row.state else {}
+            return Sender(
+                sender_id=sender_id,
+                opted_out=bool(row.opted_out),
+                report_open=bool(row.report_open),
+                last_seen=row.last_seen,
+                options=list(state.get("options") or []),
+                last_reply=list(state.get("last_reply") or []),
+            )
+
+    def save_sender(self, sender: Sender) -> None:
+        state = {"options": sender.options, "last_reply": sender.last_reply}
+        blob = self.keys.encrypt(json.dumps(state).encode(), sender.sender_id)
+        values = dict(
+            opted_out=sender.opted_out,
+            report_open=sender.report_open,
+            last_seen=sender.last_seen or _now(),
+            state=blob,
+        )
+        with self._session() as session, session.begin():
+            row = session.get(SmsSenderRow, sender.sender_id)
+            if row is None:
+                session.add(SmsSenderRow(sender_id=sender.sender_id, **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    def idle_open_reports(self, cutoff: dt.datetime) -> list[str]:
+        """Conversations with a report open and no message since ``cutoff``."""
+        query = select(SmsSenderRow.sender_id).where(
+            SmsSenderRow.report_open.is_(True), SmsSenderRow.last_seen < cutoff
+        )
+        with self._session() as session:
+            return list(session.execute(query).scalars())
+
+    def mark_closed(self, sender_id: str) -> None:
+        with self._session() as session, session.begin():
+            session.execute(
+                update(SmsSenderRow).where(SmsSenderRow.sender_id == sender_id).values(report_open=False)
+            )
+
+    # --- photos -------------------------------------------------------------------------
+
+    def hold_photo(
+        self, sender_id: str, message_sid: str, media_sid: str, content_type: str, data: bytes
+    ) -> str:
+        photo_id = secrets.token_hex(16)
+        source = json.dumps({"message_sid": message_sid, "media_sid": media_sid}).encode()
+        with self._session() as session, session.begin():
+            session.add(
+                SmsMediaRow(
+                    id=photo_id,
+                    sender_id=sender_id,
+                    received_at=_now(),
+                    status="held",
+                    content_type=content_type,
+                    size=len(data),
+                    data=self.keys.encrypt(data, f"photo|{photo_id}"),
+                    source=self.keys.encrypt(source, f"source|{photo_id}"),
+                )
+            )
+        return photo_id
+
+    def held_photos(self, sender_id: str) -> list[HeldPhoto]:
+        """Photos sent in this conversation and not yet sealed into a referral, oldest first."""
+        query = (
+            select(SmsMediaRow)
+            .where(SmsMediaRow.sender_id == sender_id, SmsMediaRow.status == "held")
+            .order_by(SmsMediaRow.received_at, SmsMediaRow.id)
+        )
+        with self._session() as session:
+            return [
+                HeldPhoto(
+                    id=row.id,
+                    content_type=row.content_type,
+                    size=row.size,
+                    data=self.keys.decrypt(row.data, f"photo|{row.id}"),
+                    received_at=row.received_at,
+                )
+                for row in session.execute(query).scalars()
+            ]
+
+    def mark_sealed(self, photo_ids: list[str]) -> None:
+        """The photos are inside a sealed referral now: drop our readable copy."""
+        if not photo_ids:
+            return
+        with self._session() as session, session.begin():
+            session.execute(
+                update(SmsMediaRow).where(SmsMediaRow.id.in_(photo_ids)).values(status="sealed", data=None)
+            )
+
+    def sealed_photos(self, sender_id: str | None = None) -> list[SealedPhoto]:
+        """Sealed photos whose copy at Twilio is still to be deleted."""
+        query = select(SmsMediaRow).where(SmsMediaRow.status == "sealed")
+        if sender_id is not None:
+            query = query.where(SmsMediaRow.sender_id == sender_id)
+        with self._session() as session:
+            found = []
+            for row in session.execute(query).scalars():
+                source: dict[str, Any] = json.loads(self.keys.decrypt(row.source, f"source|{row.id}"))
+                found.append(SealedPhoto(row.id, source["message_sid"], source["media_sid"]))
+            return found
+
+    def forget_photo(self, photo_id: str) -> None:
+        with self._session() as session, session.begin():
+            session.execute(delete(SmsMediaRow).where(SmsMediaRow.id == photo_id))
