@@ -140,6 +140,34 @@ def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
         stack.stop()
 
 
+def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
+    """Forward sealed referrals to the case-management system until stopped (bot/relay.py)."""
+    import asyncio
+
+    from bot.relay import RelayConfig, run
+
+    if not cfg.forward_url:
+        print("Set FAMILYVOICE_FORWARD_URL to the case-management system's address.", file=sys.stderr)
+        return 1
+    secret_file = Path(os.environ.get("FAMILYVOICE_FORWARD_SECRET_FILE", cfg.forward_secret_path))
+    if not secret_file.exists():
+        print(f"No signing secret at {secret_file} (shared with the receiving system).", file=sys.stderr)
+        return 1
+    config = RelayConfig(
+        url=cfg.forward_url,
+        secret=secret_file.read_bytes().strip(),
+        max_attempts=args.max_attempts,
+        base_delay=args.base_delay,
+        timeout=args.timeout,
+        lease=args.lease,
+    )
+    try:
+        asyncio.run(run(_store(cfg).engine, config))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="familyvoice", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -167,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_referrals_show)
+    relay = sub.add_parser("relay", help="forward sealed referrals to the case-management system")
+    relay.add_argument("--max-attempts", type=int, default=8)
+    relay.add_argument("--base-delay", type=float, default=2.0, help="seconds before the first retry")
+    relay.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the receiver")
+    relay.add_argument("--lease", type=float, default=60.0, help="seconds before an unconfirmed send is retried")
+    relay.set_defaults(func=cmd_relay)
     return parser
 
 

@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     db_url: str
     keys_dir: Path
+    # The unit's case-management system, if referrals are also pushed there (bot/relay.py).
+    forward_url: str | None = None
 
     @property
     def public_key_path(self) -> Path:
@@ -28,6 +30,10 @@ class Settings:
         return self.keys_dir / "intake_secret.key"
 
     @property
+    def forward_secret_path(self) -> Path:
+        return self.keys_dir / "forward_secret.key"
+
+    @property
     def dev_passphrase_path(self) -> Path:
         # Only `make run` on a developer's machine writes this; production passes the
         # passphrase in FAMILYVOICE_KEY_PASSPHRASE(_FILE) and never stores it beside the key.
@@ -40,4 +46,5 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         db_url=env.get("FAMILYVOICE_DB_URL", f"sqlite:///{var / 'familyvoice.db'}"),
         keys_dir=Path(env.get("FAMILYVOICE_KEYS_DIR", var / "keys")),
+        forward_url=env.get("FAMILYVOICE_FORWARD_URL") or None,
     )

@@ -106,8 +106,11 @@ def build_referral(
 
 
 class Intake:
-    def __init__(self, store: Store, public_key: X25519PublicKey, intake_secret: bytes) -> None:
+    def __init__(
+        self, store: Store, public_key: X25519PublicKey, intake_secret: bytes, *, forward: bool = False
+    ) -> None:
         self.store = store
+        self.forward = forward  # also queue each referral for the case-management system
         self.public_key = public_key
         self._secret = intake_secret
         self._key_id = sealing.key_id(public_key)
@@ -116,7 +119,12 @@ class Intake:
     def from_settings(cls, settings: Settings) -> "Intake":
         store = Store(settings.db_url)
         store.create_all()
-        return cls(store, load_public_key(settings.public_key_path), load_intake_secret(settings.intake_secret_path))
+        return cls(
+            store,
+            load_public_key(settings.public_key_path),
+            load_intake_secret(settings.intake_secret_path),
+            forward=settings.forward_url is not None,
+        )
 
     def conversation_key(self, conversation_id: str, events: Iterable[dict[str, Any]]) -> str:
         # Keyed, so a phone number used as a conversation id cannot be recovered by guessing.
@@ -161,7 +169,7 @@ class Intake:
                 conversation_key=conversation_key,
             )
             try:
-                self.store.add_referral(row)
+                self.store.add_referral(row, forward=self.forward)
             except DuplicateReference:
                 continue  # 40 random bits: a clash is rare, and a new reference fixes it
             return Receipt(reference, result.priority, result.emergency, result.deadline, status)

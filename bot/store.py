@@ -194,11 +194,16 @@ class Store:
         """Create the tables that are missing (no migrations yet)."""
         import bot.sms_state  # noqa: F401 - the SMS channel's tables (issue 3)
         import bot.console.tables  # noqa: F401 - the duty officers' console's tables (issue 5)
+        import bot.outbox  # noqa: F401 - referrals waiting to be forwarded (issue 7)
 
         Base.metadata.create_all(self.engine)
 
-    def add_referral(self, row: StoredReferral) -> None:
-        """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken."""
+    def add_referral(self, row: StoredReferral, *, forward: bool = False) -> None:
+        """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken.
+
+        With ``forward``, its outbox row for the case-management system is written in the
+        same transaction (bot/outbox.py), so a crash cannot keep one without the other.
+        """
         record = ReferralRow(
             reference=row.reference,
             received_at=row.received_at,
@@ -216,6 +221,10 @@ class Store:
         try:
             with Session(self.engine, future=True) as session, session.begin():
                 session.add(record)
+                if forward:
+                    from bot import outbox
+
+                    session.add(outbox.new_row(row, dt.datetime.now(dt.timezone.utc)))
         except IntegrityError:
             # The unique index is the real guard (two processes may race); check it was that.
             if self.get(row.reference) is not None:
