@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import answers, channel_of, intake
+from actions.sms import held_photos, photos_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,12 @@ class ActionSubmitReferral(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
+            photos, photo_ids = held_photos(tracker.sender_id)  # MMS photos (actions/sms.py)
             receipt = intake().submit(
-                answers(tracker), tracker.events, channel=channel_of(tracker), conversation_id=tracker.sender_id
+                answers(tracker), tracker.events, channel=channel_of(tracker), conversation_id=tracker.sender_id,
+                attachments=photos,
             )
+            photos_sealed(photo_ids)
         except Exception:  # noqa: BLE001 - she must hear that it did not go, and keep her answers
             logger.exception("referral.submit_failed")
             dispatcher.utter_message(response="utter_submit_failed")

@@ -7,6 +7,7 @@ nothing that identifies the child or the reporter.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import hmac
@@ -21,7 +22,7 @@ from bot.config import Settings
 from bot.extraction import parse_age
 from bot.keys import load_intake_secret, load_public_key
 from bot.references import new_reference
-from bot.referral import Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
+from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
 from bot.slots import ANONYMOUS, NO, YES, is_known
 from bot.store import DuplicateReference, Store, StoredReferral
 from bot.triage import apply as apply_triage
@@ -140,8 +141,13 @@ class Intake:
         conversation_id: str,
         status: str = "complete",
         now: datetime | None = None,
+        attachments: Iterable[Attachment] = (),
     ) -> Receipt:
-        """Seal and queue a report. Submitting the same report twice returns the first receipt."""
+        """Seal and queue a report. Submitting the same report twice returns the first receipt.
+
+        ``attachments`` (e.g. photos sent by MMS) are sealed inside the referral itself.
+        """
+        attachments = list(attachments)  # used on every try below
         conversation_key = self.conversation_key(conversation_id, events)
         existing = self.store.find_by_conversation_key(conversation_key)
         if existing is not None:
@@ -155,6 +161,7 @@ class Intake:
             )
             result = triage(referral, received_at)
             referral = apply_triage(referral, result)
+            referral.attachments = list(attachments)
             row = StoredReferral(
                 reference=reference,
                 received_at=received_at,
@@ -175,11 +182,16 @@ class Intake:
             return Receipt(reference, result.priority, result.emergency, result.deadline, status)
         raise RuntimeError("could not allocate a unique reference")
 
-    def add_to_report(self, reference: str, text: str, *, at: datetime | None = None) -> bool:
+    def add_to_report(
+        self, reference: str, text: str, *, at: datetime | None = None, attachments: Iterable[Attachment] = ()
+    ) -> bool:
         """Seal something said after submitting and attach it to the referral; True if urgent."""
         at = at or datetime.now(timezone.utc)
         urgent = indicators.danger_now(text) is not None
         body = {"at": at.isoformat(), "text": text, "danger_now": urgent}
+        found = [dataclasses.asdict(attachment) for attachment in attachments]
+        if found:
+            body["attachments"] = found  # e.g. a photo sent by MMS after the report went
         sealed = sealing.seal(json.dumps(body, ensure_ascii=False).encode(), self.public_key, reference, purpose="addendum")
         self.store.add_addendum(reference, at, self._key_id, sealing.SUITE_NAME, sealed)
         if urgent:

@@ -1,0 +1,190 @@
+"""What one signed SMS does: keywords, retries, idle reports, photos, then the conversation.
+
+Rasa-free: the channel passes ``converse`` (send a message into the dialogue, get the bot's
+messages back). Closing a report (STOP, RESTART, idle) is the intent message ``/restart``;
+the action server's ``action_restart`` seals what she said so far as an incomplete referral
+before the conversation is reset, so nothing she said is lost.
+
+Nothing here logs a phone number or message text: a conversation appears in logs only as the
+first characters of its keyed hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, Optional
+
+from bot import sms
+from bot.sms_inbound import MAX_TEXT_CHARS, InboundSms
+from bot.sms_state import Sender, SmsState
+from bot.twilio_api import MediaRefused, MediaUnavailable, TwilioApi, photo_urls
+
+logger = logging.getLogger(__name__)
+
+Converse = Callable[[str, str, Mapping[str, Any]], Awaitable[list[dict[str, Any]]]]
+
+CLOSE_INTENT = "/restart"
+CLOSE_KEY = "familyvoice_close"  # metadata: why the report is closed; custom message: it failed
+
+
+@dataclass(frozen=True)
+class Reply:
+    messages: list[str]
+    sender_id: str
+    replayed: bool = False
+
+
+def _short(sender_id: str) -> str:
+    return sender_id[4:12]
+
+
+class SmsFlow:
+    def __init__(
+        self,
+        state: SmsState,
+        converse: Converse,
+        *,
+        api: Optional[TwilioApi] = None,
+        idle_timeout: float = 24 * 3600.0,
+    ) -> None:
+        self.state = state
+        self.converse = converse
+        self.api = api
+        self.idle_timeout = dt.timedelta(seconds=idle_timeout)
+
+    async def handle(self, message: InboundSms, now: dt.datetime | None = None) -> Reply:
+        """The SMS messages to answer with. A repeated MessageSid gets the first answer again."""
+        sender_id = self.state.keys.sender_id(message.from_number)
+        claim = self.state.claim(message.message_sid, sender_id)
+        if not claim.new:
+            logger.info("sms.replayed conversation=%s pending=%s", _short(sender_id), claim.reply is None)
+            return Reply(claim.reply or [], sender_id, replayed=True)
+        try:
+            messages = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
+        except BaseException:
+            # Let Twilio's retry (or her resend) be answered afresh.
+            self.state.release(message.message_sid)
+            raise
+        self.state.answered(message.message_sid, messages)
+        return Reply(messages, sender_id)
+
+    async def close_report(self, sender_id: str, reason: str) -> bool:
+        """Seal what was said so far as incomplete and reset the conversation; False if sealing failed."""
+        replies = await self.converse(sender_id, CLOSE_INTENT, {CLOSE_KEY: reason})
+        failed = any((r.get("custom") or {}).get(CLOSE_KEY) == "failed" for r in replies)
+        logger.info("sms.report_closed conversation=%s reason=%s sealed=%s", _short(sender_id), reason, not failed)
+        if not failed:
+            self.state.mark_closed(sender_id)
+        return not failed
+
+    async def _turn(self, message: InboundSms, sender_id: str, now: dt.datetime) -> list[str]:
+        sender = self.state.sender(sender_id)
+        photos = photo_urls(message.form)
+        keyword = sms.keyword_of(message.text) if not photos else None
+        idle = sender.last_seen is not None and now - sender.last_seen > self.idle_timeout
+        sender.last_seen = now
+
+        if keyword is sms.Keyword.STOP:
+            logger.info("sms.opted_out conversation=%s", _short(sender_id))
+            sender.opted_out = True
+            await self._close(sender, "stop")
+            return []
+        if keyword is sms.Keyword.START:
+            sender.opted_out = False
+            self.state.save_sender(sender)
+            return [sms.STARTED_AGAIN_TEXT]
+        if keyword is sms.Keyword.HELP:
+            self.state.save_sender(sender)
+            return [] if sender.opted_out else [sms.HELP_TEXT]
+        if keyword is sms.Keyword.RESTART:
+            await self._close(sender, "restart")
+            return [] if sender.opted_out else [sms.RESTARTED_TEXT]
+        if idle and sender.report_open:
+            await self._close(sender, "idle")
+
+        notes = await self._keep_photos(message, sender_id, photos)
+        text = message.text.lstrip("/").strip()  # a leading slash would be read as an intent
+        if len(text) > MAX_TEXT_CHARS:
+            replies = [sms.TOO_LONG_TEXT, *sender.last_reply]
+        elif not text and not photos:
+            replies = [sms.EMPTY_TEXT, *sender.last_reply]
+        elif not text:
+            replies = notes + (sender.last_reply if sender.report_open else [sms.TELL_ME_TEXT])
+            # A photo alone still opens a report, so an idle close seals it if no words follow.
+            sender.report_open = True
+        else:
+            replies = notes + await self._converse(sender, text)
+        self.state.save_sender(sender)
+        # After STOP she gets nothing, but what she writes is still kept for the team.
+        return [] if sender.opted_out else replies
+
+    async def _close(self, sender: Sender, reason: str) -> None:
+        if sender.report_open and await self.close_report(sender.sender_id, reason):
+            sender.report_open = False
+        if not sender.report_open:
+            sender.options, sender.last_reply = [], []
+        self.state.save_sender(sender)
+
+    async def _converse(self, sender: Sender, text: str) -> list[str]:
+        options = [sms.Option(o["title"], o["payload"]) for o in sender.options]
+        chosen = sms.match_option(text, options)
+        bot_messages = await self.converse(sender.sender_id, chosen.payload if chosen else text, {})
+        sender.report_open = True
+        replies: list[str] = []
+        offered: list[sms.Option] = []
+        for bot_message in bot_messages:
+            if not bot_message.get("text"):
+                continue  # custom payloads and images are not for SMS
+            offered = sms.options_from_buttons(bot_message.get("buttons"))
+            body = sms.with_options(sms.plain_punctuation(str(bot_message["text"])), offered)
+            replies.extend(sms.split_message(body))
+        sender.options = [{"title": o.title, "payload": o.payload} for o in offered]
+        sender.last_reply = replies[-1:] if replies else sender.last_reply
+        return replies
+
+    async def _keep_photos(self, message: InboundSms, sender_id: str, photos: list[tuple[str, str]]) -> list[str]:
+        if not photos:
+            return []
+        kept, refused, failed = 0, 0, 0
+        for url, declared in photos:
+            if self.api is None:
+                failed += 1
+                continue
+            try:
+                photo = await self.api.fetch_photo(url, message.message_sid, declared)
+            except MediaRefused:
+                refused += 1
+                continue
+            except MediaUnavailable:
+                failed += 1
+                continue
+            self.state.hold_photo(sender_id, message.message_sid, photo.media_sid, photo.content_type, photo.data)
+            kept += 1
+        logger.info("sms.photos conversation=%s kept=%d refused=%d failed=%d", _short(sender_id), kept, refused, failed)
+        notes = [sms.PHOTO_KEPT_TEXT] if kept else []
+        notes += [sms.PHOTO_REFUSED_TEXT] if refused else []
+        notes += [sms.PHOTO_FAILED_TEXT] if failed else []
+        return notes
+
+    async def delete_sealed_photos(self, sender_id: str | None = None) -> int:
+        """Delete Twilio's copy of every photo now sealed into a referral."""
+        if self.api is None:
+            return 0
+        deleted = 0
+        for photo in self.state.sealed_photos(sender_id):
+            if await self.api.delete_photo(photo.message_sid, photo.media_sid):
+                self.state.forget_photo(photo.id)
+                deleted += 1
+        return deleted
+
+    async def close_idle_reports(self, now: dt.datetime | None = None) -> int:
+        """Seal reports left unfinished for longer than the idle timeout (the channel's sweeper)."""
+        cutoff = (now or dt.datetime.now(dt.timezone.utc)) - self.idle_timeout
+        closed = 0
+        for sender_id in self.state.idle_open_reports(cutoff):
+            closed += await self.close_report(sender_id, "idle")
+        await self.delete_sealed_photos()
+        self.state.forget_replies_before(cutoff - dt.timedelta(days=7))
+        return closed
