@@ -37,6 +37,7 @@ def _passphrase(cfg: Settings) -> bytes:
 
 def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     if cfg.private_key_path.exists() and args.dev and not args.force:
+        keys.ensure_linking_secret(cfg.keys_dir)  # issue 6: key directories made before linking
         return 0  # `make run` calls this every time; existing keys are kept
     cfg.keys_dir.mkdir(parents=True, exist_ok=True)
     if args.dev:

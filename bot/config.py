@@ -34,6 +34,10 @@ class Settings:
         return self.keys_dir / "forward_secret.key"
 
     @property
+    def linking_secret_path(self) -> Path:
+        return self.keys_dir / "linking_secret.key"  # bot/linking.py: blind-index keys
+
+    @property
     def dev_passphrase_path(self) -> Path:
         # Only `make run` on a developer's machine writes this; production passes the
         # passphrase in FAMILYVOICE_KEY_PASSPHRASE(_FILE) and never stores it beside the key.

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
@@ -27,6 +28,11 @@ from bot.slots import ANONYMOUS, NO, YES, is_known
 from bot.store import DuplicateReference, Store, StoredReferral
 from bot.triage import apply as apply_triage
 from bot.triage import triage
+
+# Issue 6, linking: blind indexes over the child's identity find earlier referrals (R-REPEAT).
+from bot import linking, linking_store
+from bot.keys import load_linking_secret
+from bot.linking import ChildIdentity
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,18 @@ def build_referral(
 
 class Intake:
     def __init__(
-        self, store: Store, public_key: X25519PublicKey, intake_secret: bytes, *, forward: bool = False
+        self,
+        store: Store,
+        public_key: X25519PublicKey,
+        intake_secret: bytes,
+        *,
+        forward: bool = False,
+        linking_secret: bytes | None = None,
     ) -> None:
         self.store = store
+        # Without a linking secret of its own (tests, embedding), one is derived from the intake
+        # secret; `from_settings` always passes the one in linking_secret.key.
+        self.linker = linking.BlindIndexer(linking_secret or _derived_linking_secret(intake_secret))
         self.forward = forward  # also queue each referral for the case-management system
         self.public_key = public_key
         self._secret = intake_secret
@@ -125,6 +140,7 @@ class Intake:
             load_public_key(settings.public_key_path),
             load_intake_secret(settings.intake_secret_path),
             forward=settings.forward_url is not None,
+            linking_secret=load_linking_secret(settings.linking_secret_path),
         )
 
     def conversation_key(self, conversation_id: str, events: Iterable[dict[str, Any]]) -> str:
@@ -154,12 +170,15 @@ class Intake:
             return Receipt(existing.reference, existing.priority, existing.emergency, existing.deadline, existing.status)
 
         received_at = now or datetime.now(timezone.utc)
+        indexes = self.linker.indexes(child_identity(answers), received_at)
+        links = linking_store.find_links(self.store, indexes, before=received_at)
         for _ in range(5):
             reference = new_reference()
             referral = build_referral(
                 answers, events, reference=reference, received_at=received_at, channel=channel, status=status
             )
-            result = triage(referral, received_at)
+            referral.linked_references = [link.as_dict() for link in links]
+            result = triage(referral, received_at, linking_store.within_repeat_window(links, received_at))
             referral = apply_triage(referral, result)
             referral.attachments = list(attachments)
             row = StoredReferral(
@@ -179,6 +198,7 @@ class Intake:
                 self.store.add_referral(row, forward=self.forward)
             except DuplicateReference:
                 continue  # 40 random bits: a clash is rare, and a new reference fixes it
+            self._record_links(reference, indexes, links, received_at)
             return Receipt(reference, result.priority, result.emergency, result.deadline, status)
         raise RuntimeError("could not allocate a unique reference")
 
@@ -197,3 +217,31 @@ class Intake:
         if urgent:
             self.store.mark_emergency(reference, at)
         return urgent
+
+    def _record_links(
+        self, reference: str, indexes: linking.Indexes, links: list[linking_store.Link], at: datetime
+    ) -> None:
+        # The referral is already queued: failing here must not make her think it was not sent.
+        try:
+            linking_store.record(self.store, reference, indexes, links, at)
+        except Exception:  # noqa: BLE001 - logged with the reference only, never the child
+            _log.exception("linking.record_failed reference=%s", reference)
+
+
+def child_identity(answers: Mapping[str, Any]) -> ChildIdentity:
+    """Who the child is, as the reporter said it: what the blind indexes are made from."""
+    age_text = _text(answers, "child_age")
+    return ChildIdentity(
+        name=_text(answers, "child_name"),
+        age_years=parse_age(age_text) if age_text else None,
+        age_text=age_text,
+        area=_text(answers, "child_area"),
+        school=_text(answers, "child_school"),
+    )
+
+
+def _derived_linking_secret(intake_secret: bytes) -> bytes:
+    return hmac.new(intake_secret, b"familyvoice/linking-secret/v1", hashlib.sha256).digest()
+
+
+_log = logging.getLogger(__name__)

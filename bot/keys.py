@@ -7,6 +7,9 @@ Three files in one directory:
   loads it.
 - ``intake_secret.key`` (0600): 32 random bytes, hex. The intake side's HMAC key for idempotency
   keys and blind indexes. It is not the private key and opens nothing.
+- ``linking_secret.key`` (0600): 32 random bytes, hex. The root of the per-field keys of the
+  blind indexes that link referrals about the same child (bot/linking.py). Kept apart from the
+  intake secret so it can be handed to the console (to search by child) without the rest.
 
 The private key file is standard PKCS#8 (RFC 5958) "ENCRYPTED PRIVATE KEY": PBES2 with scrypt
 (RFC 7914) and AES-256-CBC. ``cryptography`` can read that but only writes PKCS#8 with PBKDF2 at
@@ -41,6 +44,7 @@ PRIVATE_KEY_FILE = "unit_private.pem"
 PUBLIC_KEY_FILE = "unit_public.pem"
 INTAKE_SECRET_FILE = "intake_secret.key"
 INTAKE_SECRET_BYTES = 32
+LINKING_SECRET_FILE = "linking_secret.key"  # same format as the intake secret
 
 PASSPHRASE_ENV = "FAMILYVOICE_KEY_PASSPHRASE"
 PASSPHRASE_FILE_ENV = "FAMILYVOICE_KEY_PASSPHRASE_FILE"
@@ -130,7 +134,25 @@ def init_keys(
     if new_intake_secret or not paths.intake_secret.exists():
         secret = secrets.token_hex(INTAKE_SECRET_BYTES).encode("ascii") + b"\n"
         _write_atomically(paths.intake_secret, secret, 0o600)
+    ensure_linking_secret(paths.directory)
     return paths
+
+
+def ensure_linking_secret(directory: Path) -> Path:
+    """Create ``linking_secret.key`` if it is missing; never replace one (links would break)."""
+    path = Path(directory) / LINKING_SECRET_FILE
+    if not path.exists():
+        secret = secrets.token_hex(INTAKE_SECRET_BYTES).encode("ascii") + b"\n"
+        _write_atomically(path, secret, 0o600)
+    return path
+
+
+def load_linking_secret(path: Path) -> bytes:
+    """The root key of the blind indexes (bot/linking.py)."""
+    try:
+        return load_intake_secret(path)
+    except KeyFileError:
+        raise KeyFileError(f"cannot read the linking secret {path}; `familyvoice keys init` creates it") from None
 
 
 def load_public_key(path: Path) -> X25519PublicKey:

@@ -195,6 +195,7 @@ class Store:
         import bot.sms_state  # noqa: F401 - the SMS channel's tables (issue 3)
         import bot.console.tables  # noqa: F401 - the duty officers' console's tables (issue 5)
         import bot.outbox  # noqa: F401 - referrals waiting to be forwarded (issue 7)
+        import bot.linking_store  # noqa: F401 - blind indexes over the child's identity (issue 6)
 
         Base.metadata.create_all(self.engine)
 

@@ -1,0 +1,148 @@
+"""Blind indexes and links in the store: which earlier referrals are about the same child.
+
+Two tables on ``bot.store.Base``:
+- ``child_indexes(reference, field, digest)``: one row per blind-index digest of a referral
+  (bot/linking.py). No plaintext: a digest is an HMAC under a key the database never holds.
+- ``child_links(reference, earlier_reference, matched_fields, linked_at)``: every link found
+  when a referral came in, so the console can show an earlier referral its later ones too
+  (the sealed referral lists only the earlier ones: it was sealed before the later came).
+
+Both are deleted with their referral (foreign keys, ON DELETE CASCADE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, and_, or_, select
+from sqlalchemy.orm import Session
+
+from bot import linking
+from bot.store import Base, ReferralRow, Store, UTCDateTime
+
+REPEAT_WINDOW = dt.timedelta(days=365)  # R-REPEAT: "in the last 12 months"
+# Earlier referrals are looked up by the fields that can start a link (see linking.match);
+# age, area and school alone are too common to search by.
+_LOOKUP_FIELDS = (linking.NAME, linking.SCHOOL)
+
+
+class ChildIndexRow(Base):
+    __tablename__ = "child_indexes"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True)
+    field = Column(String(16), nullable=False)
+    digest = Column(LargeBinary(linking.DIGEST_BYTES), nullable=False)
+
+
+Index("ix_child_indexes_lookup", ChildIndexRow.field, ChildIndexRow.digest)
+
+
+class ChildLinkRow(Base):
+    __tablename__ = "child_links"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True)
+    earlier_reference = Column(
+        String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True
+    )
+    matched_fields = Column(String(128), nullable=False)  # comma-separated field names
+    linked_at = Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (UniqueConstraint("reference", "earlier_reference", name="pair"),)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An earlier referral about the same child, and the fields that said so."""
+
+    reference: str
+    received_at: dt.datetime
+    matched_fields: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape of ``linked_references`` in the referral JSON."""
+        return {
+            "reference": self.reference,
+            "received_at": self.received_at.isoformat(),
+            "matched_fields": list(self.matched_fields),
+        }
+
+
+def find_links(store: Store, indexes: linking.Indexes, *, before: dt.datetime) -> list[Link]:
+    """Every referral received up to ``before`` that ``linking.match`` links to, newest first."""
+    wanted = [
+        and_(ChildIndexRow.field == field, ChildIndexRow.digest.in_(sorted(indexes[field])))
+        for field in _LOOKUP_FIELDS
+        if indexes.get(field)
+    ]
+    if not wanted:
+        return []
+    with Session(store.engine, future=True) as session:
+        candidates = (
+            select(ChildIndexRow.reference)
+            .join(ReferralRow, ReferralRow.reference == ChildIndexRow.reference)
+            .where(or_(*wanted), ReferralRow.received_at <= before)
+            .distinct()
+        )
+        rows = session.execute(
+            select(ChildIndexRow.reference, ChildIndexRow.field, ChildIndexRow.digest, ReferralRow.received_at)
+            .join(ReferralRow, ReferralRow.reference == ChildIndexRow.reference)
+            .where(ChildIndexRow.reference.in_(candidates))
+        ).all()
+    earlier: dict[str, dict[str, set[bytes]]] = defaultdict(lambda: defaultdict(set))
+    received: dict[str, dt.datetime] = {}
+    for reference, field, digest, received_at in rows:
+        earlier[reference][field].add(bytes(digest))
+        received[reference] = received_at
+    links = []
+    for reference, theirs in earlier.items():
+        fields = linking.match(indexes, {f: frozenset(d) for f, d in theirs.items()})
+        if fields is not None:
+            links.append(Link(reference, received[reference], tuple(fields)))
+    return sorted(links, key=lambda link: (link.received_at, link.reference), reverse=True)
+
+
+def within_repeat_window(links: list[Link], now: dt.datetime) -> int:
+    """How many of ``links`` came in the 12 months before ``now`` (R-REPEAT's count)."""
+    return sum(1 for link in links if now - REPEAT_WINDOW <= link.received_at <= now)
+
+
+def record(store: Store, reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> None:
+    """Store a new referral's digests and the links found for it, in one transaction."""
+    with Session(store.engine, future=True) as session, session.begin():
+        session.add_all(
+            ChildIndexRow(reference=reference, field=field, digest=digest)
+            for field, digest in linking.all_digests(indexes)
+        )
+        session.add_all(
+            ChildLinkRow(
+                reference=reference,
+                earlier_reference=link.reference,
+                matched_fields=",".join(link.matched_fields),
+                linked_at=at,
+            )
+            for link in links
+        )
+
+
+def links_of(store: Store, reference: str) -> list[dict[str, Any]]:
+    """Both directions, for the console: earlier referrals this one linked to, and later ones
+    that linked to it. Each: {"reference", "direction": "earlier"|"later", "matched_fields"}."""
+    with Session(store.engine, future=True) as session:
+        found = session.execute(
+            select(ChildLinkRow).where(
+                or_(ChildLinkRow.reference == reference, ChildLinkRow.earlier_reference == reference)
+            ).order_by(ChildLinkRow.linked_at, ChildLinkRow.id)
+        ).scalars()
+        return [
+            {
+                "reference": row.earlier_reference if row.reference == reference else row.reference,
+                "direction": "earlier" if row.reference == reference else "later",
+                "matched_fields": row.matched_fields.split(","),
+            }
+            for row in found
+        ]
