@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.baseline import STOCK_SCRIPT, start_stock
-from bench.load import LoadResult, closed_loop, rest_sender
+from bench.load import LoadResult, closed_loop, rest_sender, sms_sender
 from bench.reporter import OPENING, next_answer
 from bot.launcher import free_port, start_stack
 
@@ -61,13 +61,16 @@ def wait_ready(url: str, timeout: float = 300) -> None:
 def familyvoice_run(args: argparse.Namespace, var: Path) -> tuple[float, LoadResult, float]:
     env = {**os.environ, "FAMILYVOICE_VAR_DIR": str(var)}
     subprocess.run([sys.executable, "-m", "bot.cli", "keys", "init", "--dev"], env=env, check=True, capture_output=True)
+    public_url = "https://familyvoice.bench.example"
+    sms_env = {"FAMILYVOICE_TWILIO_AUTH_TOKEN": "bench-token", "FAMILYVOICE_TWILIO_PUBLIC_BASE_URL": public_url}
     started = time.monotonic()
-    stack = start_stack(model=PROJECT / "models" / "current.tar.gz", var_dir=var)
+    stack = start_stack(model=PROJECT / "models" / "current.tar.gz", var_dir=var, env=sms_env)
     ready = time.monotonic() - started
     try:
         script = lambda reply, _turn: next_answer(reply)  # noqa: E731
-        load = asyncio.run(closed_loop(rest_sender(stack.webchat_url), OPENING, script,
-                                       concurrency=args.concurrency, duration=args.seconds))
+        path = "/webhooks/twilio_sms/webhook"
+        sender = sms_sender(f"http://127.0.0.1:{stack.rasa_port}{path}", public_url + path, "bench-token")
+        load = asyncio.run(closed_loop(sender, OPENING, script, concurrency=args.concurrency, duration=args.seconds))
         rss = peak_rss_mb([p.pid for p in stack.processes])
     finally:
         stack.stop()
@@ -101,11 +104,16 @@ def sealing_rate(url: str, count: int, var: Path) -> float:
     store = Store(url)
     store.create_all()
     intake = Intake(store, X25519PrivateKey.generate().public_key(), os.urandom(32))
-    answers = {"child_name": "Tom", "child_age": "3", "concern_description": "He has bruises on his arms"}
     now = datetime.now(timezone.utc)
     events = [{"event": "user", "text": "He has bruises on his arms", "timestamp": now.timestamp()}]
+    # Different children, as in real life: linking then has earlier referrals to search, few to find.
+    reports = [
+        {"child_name": f"Child{i}", "child_age": str(i % 17), "child_area": f"LS{i % 30}",
+         "concern_description": "He has bruises on his arms"}
+        for i in range(count)
+    ]
     started = time.monotonic()
-    for _ in range(count):
+    for answers in reports:
         intake.submit(answers, events, channel="webchat", conversation_id=uuid.uuid4().hex, now=now)
     return count / (time.monotonic() - started)
 
@@ -151,7 +159,7 @@ def main() -> int:
     print(f"Load: {args.concurrency} concurrent conversations, closed loop, {args.seconds:.0f} s each\n")
     print("| stack | turns/s | p50 ms | p95 ms | p99 ms | conversations done | errors | ready s | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|")
-    print(row("FamilyVoice (web chat)", ours))
+    print(row("FamilyVoice (signed SMS webhooks)", ours))
     print(row("stock Rasa (rasa init, REST)", stock))
     ratio = ours[1].turns_per_second / stock[1].turns_per_second if stock[1].turns_per_second else float("nan")
     print(f"\nThroughput ratio FamilyVoice / stock Rasa: {ratio:.1f}x")
