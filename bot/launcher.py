@@ -19,6 +19,8 @@ from typing import Mapping
 
 from bot.config import PROJECT_ROOT
 
+TRACKER_STORE = "rasa_ext.encrypted_tracker_store.EncryptedSQLTrackerStore"  # issue 6
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -81,6 +83,10 @@ def start_stack(
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints = run_dir / f"endpoints-{stack.rasa_port}.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n')
+    # --- conversations at rest (issue 6): encrypted tracker store; database and key come from
+    # FAMILYVOICE_TRACKER_DB_URL / FAMILYVOICE_TRACKER_KEY(_FILE) or this var dir (tracker.db).
+    with endpoints.open("a") as out:
+        out.write(f"tracker_store:\n  type: {TRACKER_STORE}\n")
 
     child_env = {**os.environ, **(env or {}), "FAMILYVOICE_VAR_DIR": str(var_dir)}
     child_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

@@ -1,0 +1,1 @@
+"""Extensions that plug into Rasa itself (so they may import Rasa; bot/ may not)."""
