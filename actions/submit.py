@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
+import structlog
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.services import answers, channel_of, intake
 from actions.sms import held_photos, photos_sealed
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 class ActionSubmitReferral(Action):
@@ -31,7 +30,7 @@ class ActionSubmitReferral(Action):
             logger.exception("referral.submit_failed")
             dispatcher.utter_message(response="utter_submit_failed")
             return [SlotSet("confirmed", None)]
-        logger.info("referral.queued reference=%s priority=%s", receipt.reference, receipt.priority)
+        logger.info("referral.queued", conversation=tracker.sender_id, reference=receipt.reference, priority=receipt.priority)
         dispatcher.utter_message(response="utter_submitted", reference=receipt.reference)
         return [SlotSet("reference", receipt.reference), SlotSet("submitted", True)]
 

@@ -95,9 +95,10 @@ def start_stack(
     child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), child_env.get("PYTHONPATH")]))
 
     commands = {
-        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(stack.actions_port)],
+        # rasa_ext wrappers: stock rasa_sdk / rasa, with bot.logs (redacted JSON lines) (issue 6)
+        "actions": [sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions", "--port", str(stack.actions_port)],
         "rasa": [
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "rasa_ext.serve", "run",
             "--model", str(model),
             "--endpoints", str(endpoints),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
