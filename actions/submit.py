@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import structlog
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -10,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.services import answers, channel_of, intake
 from actions.sms import held_photos, photos_sealed
+from bot.retention import unsealed_texts
 
 logger = structlog.get_logger(__name__)
 
@@ -41,9 +44,21 @@ class ActionAddToReport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("reference")
-        text = (tracker.latest_message or {}).get("text") or ""
-        urgent = intake().add_to_report(reference, text)
+        # Everything she said since the report (or the last addition) was sealed: this message,
+        # and any earlier one whose addition failed (bot/retention.py).
+        said = unsealed_texts(tracker.events) or [tracker.latest_message or {}]
+        urgent = False
+        for message in said:
+            urgent = intake().add_to_report(reference, message.get("text") or "", at=_at(message)) or urgent
+        logger.info("referral.added", conversation=tracker.sender_id, reference=reference, messages=len(said))
         if urgent:
             dispatcher.utter_message(response="utter_call_999")
         dispatcher.utter_message(response="utter_already_sent", reference=reference)
-        return []
+        # Setting the reference again marks these messages as sealed: the tracker store may now
+        # keep the reference alone and drop their text (issue 6).
+        return [SlotSet("reference", reference)]
+
+
+def _at(message: dict) -> datetime | None:
+    stamp = message.get("timestamp")
+    return datetime.fromtimestamp(float(stamp), tz=timezone.utc) if stamp else None

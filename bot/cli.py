@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     relay.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the receiver")
     relay.add_argument("--lease", type=float, default=60.0, help="seconds before an unconfirmed send is retried")
     relay.set_defaults(func=cmd_relay)
+
+    # --- conversations at rest (issue 6): purge ---
+    from bot.sweeper import add_purge_command
+
+    add_purge_command(sub)
     return parser
 
 

@@ -105,6 +105,8 @@ def start_stack(
             "--port", str(stack.rasa_port),
             "--interface", "127.0.0.1",
         ],
+        # Issue 6: passes on idle conversations and purges old ones (bot/sweeper.py).
+        "sweeper": [sys.executable, "-m", "bot.sweeper"],
     }
     try:
         for name, command in commands.items():
