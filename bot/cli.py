@@ -126,6 +126,7 @@ def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
     stack = start_stack(model=model, var_dir=var_dir, rasa_port=args.port, actions_port=args.actions_port)
     print(f"FamilyVoice is ready ({time.monotonic() - started:.1f} s).")
     print(f"  Web chat webhook: POST {stack.webchat_url}")
+    print(f"  Web chat demo:    http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/demo  (a council page with the chat widget)")
     print(f"  Action server:    http://127.0.0.1:{stack.actions_port}/health")
     print(f"  Store:            {cfg.db_url}")
     print(f"  Logs:             {var_dir / 'log'}")
