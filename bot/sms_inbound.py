@@ -30,6 +30,7 @@ MAX_BODY_BYTES = 64 * 1024
 # still gets a sensible answer.
 MAX_TEXT_CHARS = 5000
 
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MESSAGE_SID = re.compile(r"^(?:SM|MM)[0-9a-fA-F]{32}$")
 # E.164: a plus and up to 15 digits. Short codes (5 or 6 digits) also send texts.
 _PHONE = re.compile(r"^(?:\+[1-9][0-9]{6,14}|[0-9]{5,6})$")
@@ -90,6 +91,8 @@ def parse_form(body: bytes) -> dict[str, str]:
     """The POST fields, strictly: invalid UTF-8 or percent-encoding is refused, not guessed."""
     try:
         decoded = body.decode("ascii")  # a form body is percent-encoded ASCII
+        if _BAD_ESCAPE.search(decoded):
+            raise ValueError("bad percent-escape")  # parse_qsl would keep it as text
         pairs = parse_qsl(decoded, keep_blank_values=True, strict_parsing=bool(decoded), errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise InputError(400, "The request is not a valid form.") from None

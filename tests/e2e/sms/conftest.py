@@ -9,6 +9,7 @@ address the test connects to, as behind a real proxy.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 import time
 import urllib.error
 import urllib.request
@@ -137,14 +138,15 @@ def text_of(sent: Sent) -> str:
 
 
 def database_rows(var_dir: Path, query: str) -> list[tuple]:
-    with sqlite3.connect(var_dir / "familyvoice.db") as connection:
+    # closing(): sqlite3's own context manager commits but leaves the connection open.
+    with closing(sqlite3.connect(var_dir / "familyvoice.db", timeout=10)) as connection:
         return connection.execute(query).fetchall()
 
 
 def age_conversations(var_dir: Path, number: str, hours: float) -> None:
     """Make her SMS conversation look ``hours`` older, as if she had not written since."""
     sender_id = SmsKeys(load_intake_secret(var_dir / "keys" / "intake_secret.key")).sender_id(number)
-    with sqlite3.connect(var_dir / "familyvoice.db") as connection:
+    with closing(sqlite3.connect(var_dir / "familyvoice.db", timeout=10)) as connection, connection:
         changed = connection.execute(
             "UPDATE sms_senders SET last_seen = datetime(last_seen, ?) WHERE sender_id = ?",
             (f"-{int(hours * 3600)} seconds", sender_id),

@@ -53,19 +53,26 @@ ANSWERS = {
 }
 
 
+def answer_until_sent(phone: Phone, sent, answers: dict[str, str] = ANSWERS) -> list:
+    """Answer whatever she is asked until she is given a reference; every reply, in order."""
+    replies = []
+    for _ in range(30):
+        if REFERENCE.search(text_of(sent)):
+            return replies
+        slot = question(sent)
+        assert slot in answers, f"unexpected question {slot!r}: {text_of(sent)!r}"
+        sent = phone.send(answers[slot])
+        replies.append(sent)
+    raise AssertionError("no reference after 30 answers")
+
+
 def test_grandmother_reports_by_sms_and_the_officer_reads_it_all(sms_stack, sms_var_dir, fake_twilio):
     phone = new_phone(sms_stack, fake_twilio)
     first = phone.send("Hello")
     assert "999" in text_of(first) and question(first) == "child_name"
     sent = phone.send("I'm worried about my grandson Tom, he is 3 and a half")
-    everything = [first, sent]
-    for _ in range(30):
-        if REFERENCE.search(text_of(sent)):
-            break
-        slot = question(sent)
-        assert slot in ANSWERS, f"unexpected question {slot!r}: {text_of(sent)!r}"
-        sent = phone.send(ANSWERS[slot])
-        everything.append(sent)
+    everything = [first, sent, *answer_until_sent(phone, sent)]
+    sent = everything[-1]
     reference = REFERENCE.search(text_of(sent)).group(0)
 
     # What her phone showed: numbered options, GSM-7, never more than 3 segments a message.
