@@ -127,6 +127,7 @@ def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
     print(f"FamilyVoice is ready ({time.monotonic() - started:.1f} s).")
     print(f"  Web chat webhook: POST {stack.webchat_url}")
     print(f"  Web chat demo:    http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/demo  (a council page with the chat widget)")
+    print(f"  SMS webhook:      POST http://127.0.0.1:{stack.rasa_port}/webhooks/twilio_sms/webhook  (Twilio: README, 'Connecting a Twilio number')")
     print(f"  Action server:    http://127.0.0.1:{stack.actions_port}/health")
     print(f"  Store:            {cfg.db_url}")
     print(f"  Logs:             {var_dir / 'log'}")
