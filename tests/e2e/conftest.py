@@ -16,6 +16,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.launcher import Stack, start_stack
+from tests.e2e.council_site import CouncilSite
 
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 
@@ -35,13 +36,25 @@ def familyvoice(var_dir: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# --- web chat widget (issue 4): a council's site, started first (on a port it keeps) so the
+# stack can be told its origin, which may then embed the chat. ---
 @pytest.fixture(scope="session")
-def stack(var_dir: Path) -> Iterator[Stack]:
+def council_site() -> Iterator[CouncilSite]:
+    site = CouncilSite()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(var_dir: Path, council_site: CouncilSite) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("No trained model at models/current.tar.gz: run `make model` (make test does).")
     made = familyvoice(var_dir, "keys", "init", "--dev")
     assert made.returncode == 0, made.stderr
-    running = start_stack(model=MODEL, var_dir=var_dir)
+    running = start_stack(
+        model=MODEL, var_dir=var_dir,
+        env={"FAMILYVOICE_WEBCHAT_ORIGINS": council_site.origin},
+    )
     yield running
     running.stop()
 
