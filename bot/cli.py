@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from bot import keys, tracker_crypto
+from bot import keys, logs, tracker_crypto
 from bot.config import PROJECT_ROOT, Settings, settings
 from bot.references import normalise_reference
 from bot.referral import Referral
@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if argv is None:  # issue 6: a process of its own (not main([...]) inside a test): JSON log lines
+        logs.configure(f"cli.{args.command}")
     return int(args.func(args, settings()) or 0)
 
 

@@ -136,8 +136,10 @@ def configure(process: str, *, level: str | int | None = None, stream: TextIO | 
             existing.propagate = True
             if existing.level != logging.NOTSET and existing.level < threshold:
                 existing.setLevel(threshold)
-    # Sanic's access log lines carry no message (their fields are "extra"s): only noise here.
-    logging.getLogger("sanic.access").setLevel(max(threshold, logging.WARNING))
+    # Access logs: Sanic's carry no message (only "extra" fields), aiohttp's carry the query
+    # string, where a search term (a child's name) could be. Neither is worth that risk.
+    for access in ("sanic.access", "aiohttp.access"):
+        logging.getLogger(access).setLevel(max(threshold, logging.WARNING))
     logging.captureWarnings(True)
 
     structlog.configure(

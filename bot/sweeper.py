@@ -210,9 +210,6 @@ if __name__ == "__main__":
 
 
 def cmd_purge(args: argparse.Namespace, _cfg: Any) -> int:
-    from bot import logs  # noqa: PLC0415
-
-    logs.configure("purge")
     result = Sweeper.from_env().sweep()
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
