@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import answers, channel_of, intake
+from actions.followup import offer_pin, pin_offer_reply  # issue 6: coming back with a PIN
 from actions.sms import held_photos, photos_sealed
 from bot.retention import unsealed_texts
 
@@ -35,6 +36,7 @@ class ActionSubmitReferral(Action):
             return [SlotSet("confirmed", None)]
         logger.info("referral.queued", conversation=tracker.sender_id, reference=receipt.reference, priority=receipt.priority)
         dispatcher.utter_message(response="utter_submitted", reference=receipt.reference)
+        offer_pin(dispatcher, receipt.reference)
         return [SlotSet("reference", receipt.reference), SlotSet("submitted", True)]
 
 
@@ -44,6 +46,9 @@ class ActionAddToReport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("reference")
+        pin_reply = pin_offer_reply(dispatcher, tracker)  # her answer to the PIN offer, if it is one
+        if pin_reply is not None:
+            return pin_reply
         # Everything she said since the report (or the last addition) was sealed: this message,
         # and any earlier one whose addition failed (bot/retention.py).
         said = unsealed_texts(tracker.events) or [tracker.latest_message or {}]

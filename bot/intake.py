@@ -30,7 +30,7 @@ from bot.triage import apply as apply_triage
 from bot.triage import triage
 
 # Issue 6, linking: blind indexes over the child's identity find earlier referrals (R-REPEAT).
-from bot import linking, linking_store
+from bot import followup, linking, linking_store
 from bot.keys import load_linking_secret
 from bot.linking import ChildIdentity
 
@@ -214,6 +214,7 @@ class Intake:
             body["attachments"] = found  # e.g. a photo sent by MMS after the report went
         sealed = sealing.seal(json.dumps(body, ensure_ascii=False).encode(), self.public_key, reference, purpose="addendum")
         self.store.add_addendum(reference, at, self._key_id, sealing.SUITE_NAME, sealed)
+        followup.note_addition(self.store, reference, at)  # new for the duty officer (issue 6)
         if urgent:
             self.store.mark_emergency(reference, at)
         return urgent

@@ -196,6 +196,7 @@ class Store:
         import bot.console.tables  # noqa: F401 - the duty officers' console's tables (issue 5)
         import bot.outbox  # noqa: F401 - referrals waiting to be forwarded (issue 7)
         import bot.linking_store  # noqa: F401 - blind indexes over the child's identity (issue 6)
+        import bot.followup  # noqa: F401 - follow-up PINs and what is new for officers (issue 6)
 
         Base.metadata.create_all(self.engine)
 
