@@ -1,0 +1,137 @@
+"""Opening a referral for a duty officer: decrypt it and its additions, ready to show.
+
+The referral is kept as the JSON dict the intake sealed (not re-parsed into dataclasses), so a
+field added later by another part of the system is still carried through, and nothing the
+reporter said is dropped on the way to the screen.
+
+Photos are served only as what they really are: a PNG, JPEG, GIF or WebP whose first bytes say
+so is shown as an image; anything else (an SVG, HTML, a mislabelled file) is offered as a
+download of ``application/octet-stream``, never rendered by the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from bot.sealing import open_sealed
+from bot.store import Store, StoredReferral
+from bot.triage import EVIDENCE_JOINER
+
+# Content type -> the first bytes every such file starts with.
+_IMAGE_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),  # and "WEBP" at offset 8, checked below
+}
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One attachment, from the referral or from something added later."""
+
+    index: int
+    filename: str
+    declared_type: str
+    size: int
+    data_b64: str
+    source: str  # "referral" or "addition N"
+
+    def payload(self) -> tuple[bytes, str, bool]:
+        """(bytes, content type to send, safe to show inline?)."""
+        try:
+            data = base64.b64decode(self.data_b64, validate=True)
+        except (binascii.Error, ValueError):
+            return b"", "application/octet-stream", False
+        kind = self.declared_type.lower().split(";")[0].strip()
+        magic = _IMAGE_MAGIC.get(kind)
+        if magic and data.startswith(magic) and (kind != "image/webp" or data[8:12] == b"WEBP"):
+            return data, kind, True
+        return data, "application/octet-stream", False
+
+    @property
+    def is_image(self) -> bool:
+        return self.payload()[2]
+
+    @property
+    def safe_filename(self) -> str:
+        """An ASCII file name for Content-Disposition: no quotes, slashes or control characters."""
+        cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", self.filename or "")[:80].strip("._")
+        return cleaned or f"attachment-{self.index + 1}"
+
+
+@dataclass
+class OpenedReferral:
+    row: StoredReferral
+    data: dict[str, Any]
+    additions: list[dict[str, Any]] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> list[str]:
+        """Every quoted piece of the reporter's words that fired a rule."""
+        pieces = []
+        for reason in self.data.get("reasons") or []:
+            for piece in str(reason.get("evidence") or "").split(EVIDENCE_JOINER):
+                piece = piece.strip()
+                if piece and not (piece.startswith("(") and piece.endswith(")")):
+                    pieces.append(piece)
+        return pieces
+
+    def fired_in(self, text: str | None) -> bool:
+        """Whether a transcript message holds words that fired a rule (to highlight it)."""
+        return bool(text) and any(piece in text for piece in self.evidence)
+
+
+def parse_when(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def open_referral(store: Store, private_key: X25519PrivateKey, reference: str) -> OpenedReferral | None:
+    """The referral and everything added to it, decrypted; None if there is no such referral.
+
+    Raises ``bot.sealing.CannotOpen`` if a blob does not open with this key (altered record, or a
+    referral sealed to a retired key)."""
+    row = store.get(reference)
+    if row is None:
+        return None
+    data = json.loads(open_sealed(row.sealed, private_key, row.reference, suite=row.suite))
+    opened = OpenedReferral(row=row, data=data)
+    for addendum in store.addenda(row.reference):
+        body = json.loads(open_sealed(addendum.sealed, private_key, row.reference, purpose="addendum",
+                                      suite=addendum.suite))
+        body.setdefault("at", addendum.received_at.isoformat())
+        opened.additions.append(body)
+    _collect_photos(opened)
+    return opened
+
+
+def _collect_photos(opened: OpenedReferral) -> None:
+    sources = [("referral", opened.data.get("attachments") or [])]
+    sources += [(f"addition {n}", a.get("attachments") or []) for n, a in enumerate(opened.additions, 1)]
+    for source, attachments in sources:
+        for attachment in attachments:
+            if not isinstance(attachment, dict):
+                continue
+            opened.photos.append(Photo(
+                index=len(opened.photos),
+                filename=str(attachment.get("filename") or ""),
+                declared_type=str(attachment.get("content_type") or ""),
+                size=int(attachment.get("size") or 0),
+                data_b64=str(attachment.get("data_b64") or ""),
+                source=source,
+            ))
