@@ -1,0 +1,85 @@
+"""``init_app()``: the console's aiohttp application, with everything it needs under typed keys."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.console import middleware
+from bot.console.accounts import Accounts
+from bot.console.appkeys import ACCOUNTS, AUDIT, CASEWORK, CONFIG, SESSIONS, STORE
+from bot.console.audit import HEAD_FILE, AuditLog
+from bot.console.casework import Casework
+from bot.console.config import ConsoleConfig, config_from_env
+from bot.console.consolekey import load_console_key
+from bot.console.routes import setup_routes
+from bot.console.sessions import Sessions
+from bot.store import Store
+
+HERE = Path(__file__).resolve().parent
+LONDON = ZoneInfo("Europe/London")
+log = logging.getLogger(__name__)
+
+
+
+def when(value: Any) -> str:
+    """A time as officers read it: London wall clock, e.g. "Tue 14 Mar 2026, 10:32"."""
+    from bot.console.opening import parse_when
+
+    moment = parse_when(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    return moment.astimezone(LONDON).strftime("%a %d %b %Y, %H:%M")
+
+
+def answer(value: Any) -> str:
+    """An answer from the referral: unknown answers are shown as such, never as blank."""
+    if value is None or isinstance(value, jinja2.Undefined) or value == "" or value == []:
+        return "not known"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def init_app(config: ConsoleConfig | None = None) -> web.Application:
+    """Build the console. Without ``config`` the private key is loaded from the environment."""
+    config = config or config_from_env()
+    store = Store(config.db_url)
+    store.create_all()
+    console_key = load_console_key(config.keys_dir, create=True)
+    audit = AuditLog(store.engine, console_key.audit_mac_key, config.keys_dir / HEAD_FILE)
+
+    app = web.Application(middlewares=middleware.MIDDLEWARES, client_max_size=256 * 1024)
+    app[CONFIG] = config
+    app[STORE] = store
+    app[AUDIT] = audit
+    app[ACCOUNTS] = Accounts(store.engine, console_key, audit, config.clock)
+    app[SESSIONS] = Sessions(store.engine, config.clock, config.idle, config.absolute)
+    app[CASEWORK] = Casework(store.engine, config.private_key.public_key(), audit, config.clock)
+
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,  # everything a reporter typed is shown; none of it may become markup
+        undefined=jinja2.ChainableUndefined,  # a field missing from an older referral shows blank
+    )
+    env.filters.update(when=when, answer=answer)
+    env.globals["LONDON"] = LONDON
+    app.on_response_prepare.append(middleware.security_headers)
+    setup_routes(app, HERE / "static")
+    app.on_cleanup.append(_dispose)
+    return app
+
+
+async def _dispose(app: web.Application) -> None:
+    app[STORE].engine.dispose()

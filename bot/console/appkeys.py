@@ -1,0 +1,19 @@
+"""The typed keys under which the console's parts hang off the aiohttp application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.console.accounts import Accounts
+from bot.console.audit import AuditLog
+from bot.console.casework import Casework
+from bot.console.config import ConsoleConfig
+from bot.console.sessions import Sessions
+from bot.store import Store
+
+CONFIG = web.AppKey("config", ConsoleConfig)
+STORE = web.AppKey("store", Store)
+AUDIT = web.AppKey("audit", AuditLog)
+ACCOUNTS = web.AppKey("accounts", Accounts)
+SESSIONS = web.AppKey("sessions", Sessions)
+CASEWORK = web.AppKey("casework", Casework)

@@ -1,0 +1,66 @@
+"""What the console needs to start: the store, the keys directory, and the unit's private key.
+
+The private key's passphrase comes from FAMILYVOICE_KEY_PASSPHRASE or the file named by
+FAMILYVOICE_KEY_PASSPHRASE_FILE, is used once to load the key, and is then dropped (also from
+this process's environment): it is never written anywhere.
+
+FAMILYVOICE_CONSOLE_DEV_HTTP=1 is the development switch for plain HTTP on localhost (``make
+run`` sets it): the session cookie loses its ``__Host-`` prefix and ``Secure`` flag, which a
+browser would otherwise refuse over http://. Never set it where the console is reached over a
+network; in production put the console behind TLS and leave it unset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, MutableMapping
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from bot import keys
+from bot.config import settings
+from bot.console.accounts import Clock, utc_now
+from bot.console.sessions import ABSOLUTE, IDLE
+
+DEV_HTTP_ENV = "FAMILYVOICE_CONSOLE_DEV_HTTP"
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    db_url: str
+    keys_dir: Path
+    private_key: X25519PrivateKey = field(repr=False)
+    dev_http: bool = False
+    clock: Clock = utc_now
+    idle: dt.timedelta = IDLE
+    absolute: dt.timedelta = ABSOLUTE
+
+    @property
+    def session_cookie(self) -> str:
+        return "fv_session" if self.dev_http else "__Host-fv_session"
+
+    @property
+    def login_cookie(self) -> str:
+        """A pre-sign-in cookie, so the sign-in form has a CSRF token too."""
+        return "fv_login" if self.dev_http else "__Host-fv_login"
+
+
+def dev_http_from_env(environ: Mapping[str, str]) -> bool:
+    return environ.get(DEV_HTTP_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def config_from_env(environ: MutableMapping[str, str] | None = None) -> ConsoleConfig:
+    """Load the private key with the passphrase from the environment, then forget the passphrase."""
+    env = os.environ if environ is None else environ
+    cfg = settings(env)
+    passphrase = keys.passphrase_from_env(env)
+    try:
+        private_key = keys.load_private_key(cfg.private_key_path, passphrase)
+    finally:
+        env.pop(keys.PASSPHRASE_ENV, None)  # nothing this process starts or dumps inherits it
+        del passphrase
+    return ConsoleConfig(db_url=cfg.db_url, keys_dir=cfg.keys_dir, private_key=private_key,
+                         dev_http=dev_http_from_env(env))
