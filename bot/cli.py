@@ -118,13 +118,15 @@ def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
-    from bot.launcher import start_stack  # imports nothing heavy, but only `up` needs it
+    from bot.launcher import start_console, start_stack  # imports nothing heavy, but only `up` needs it
 
     var_dir = Path(os.environ.get("FAMILYVOICE_VAR_DIR", PROJECT_ROOT / "var"))
     model = Path(args.model)
     started = time.monotonic()
     stack = start_stack(model=model, var_dir=var_dir, rasa_port=args.port, actions_port=args.actions_port)
+    start_console(stack, var_dir, port=args.console_port)  # issue 5: the duty officers' console
     print(f"FamilyVoice is ready ({time.monotonic() - started:.1f} s).")
+    print(f"  Duty console:     {stack.console_url}  (accounts: familyvoice officers add NAME)")
     print(f"  Web chat webhook: POST {stack.webchat_url}")
     print(f"  Web chat demo:    http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/demo  (a council page with the chat widget)")
     print(f"  SMS webhook:      POST http://127.0.0.1:{stack.rasa_port}/webhooks/twilio_sms/webhook  (Twilio: README, 'Connecting a Twilio number')")
@@ -180,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--model", default=str(PROJECT_ROOT / "models" / "current.tar.gz"))
     up.add_argument("--port", type=int, default=5005)
     up.add_argument("--actions-port", type=int, default=5055)
+    up.add_argument("--console-port", type=int, default=8080)  # issue 5: the duty officers' console
     up.set_defaults(func=cmd_up)
 
     key_cmd = sub.add_parser("keys", help="the unit's key pair").add_subparsers(dest="keys_command", required=True)
@@ -205,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     relay.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the receiver")
     relay.add_argument("--lease", type=float, default=60.0, help="seconds before an unconfirmed send is retried")
     relay.set_defaults(func=cmd_relay)
+
+    # --- the duty officers' console (issue 5): officers, audit verify, console ---
+    from bot.console.cli import add_console_commands
+
+    add_console_commands(sub)
 
     # --- conversations at rest (issue 6): purge ---
     from bot.sweeper import add_purge_command

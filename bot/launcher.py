@@ -34,6 +34,12 @@ class Stack:
     actions_port: int
     processes: list[subprocess.Popen] = field(default_factory=list)
     started_at: float = field(default_factory=time.monotonic)
+    console_port: int | None = None  # issue 5: set by start_console
+
+    # --- duty officers' console (issue 5) ---
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}/"
 
     @property
     def webchat_url(self) -> str:
@@ -120,4 +126,36 @@ def start_stack(
     except BaseException:
         stack.stop()
         raise
+    return stack
+
+
+# --- duty officers' console (issue 5) ---------------------------------------------------------
+
+
+def start_console(
+    stack: Stack,
+    var_dir: Path,
+    *,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+) -> Stack:
+    """Start the console beside a running stack, on plain HTTP for localhost (the documented
+    development switch), with the development keys' passphrase file unless one is given."""
+    port = port or free_port()
+    log = var_dir / "log" / f"console-{stack.rasa_port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    child_env = {**os.environ, **(env or {}), "FAMILYVOICE_VAR_DIR": str(var_dir)}
+    child_env.setdefault("FAMILYVOICE_CONSOLE_DEV_HTTP", "1")
+    child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), child_env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "bot.cli", "console", "--host", "127.0.0.1", "--port", str(port)]
+    try:
+        with open(log, "ab") as out:
+            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT)
+        stack.processes.append(process)
+        _wait_for(f"http://127.0.0.1:{port}/health", process, timeout, log)
+    except BaseException:
+        stack.stop()
+        raise
+    stack.console_port = port
     return stack
