@@ -96,10 +96,12 @@ class IdleConversation:
     generation: int
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for the tracker tables; ``options`` go to create_engine (e.g. Rasa's PostgreSQL
+    pool size and schema). Parameters are never shown in errors: they are ciphertext anyway."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **options)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional, Text
 
 import structlog
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
@@ -68,9 +68,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             # Rasa's constructor builds the URL (host, or dialect/db/username...), waits for the
             # database and creates our tables (Base above); we then swap in our own engine.
             super().__init__(domain=domain, host=host, event_broker=event_broker, **kwargs)
-            url = self.engine.url
+            url = self.engine.url.render_as_string(hide_password=False)
             self.engine.dispose()
-            self.engine = make_engine(url.render_as_string(hide_password=False))
+            # Ours adds WAL and secure_delete on SQLite; Rasa's PostgreSQL pool size and
+            # POSTGRESQL_SCHEMA (search_path) are kept.
+            self.engine = make_engine(url, **create_engine_kwargs(url))
             self.sessionmaker.configure(bind=self.engine)
             self.event_log = EncryptedEventLog(self.engine, key)
             self.event_log.create_all()
