@@ -95,12 +95,16 @@ class Casework:
                               reference, purpose=_PURPOSES[kind])
         return {"key_id": self._key_id, "suite": sealing.SUITE_NAME, "sealed": sealed}
 
-    def _record(self, session: Session, reference: str, officer: Officer, kind: str, **values: object) -> ReferralRow:
-        referral = session.execute(select(ReferralRow).where(ReferralRow.reference == reference)).scalar_one_or_none()
-        if referral is None:
+    @staticmethod
+    def _referral(session: Session, reference: str) -> ReferralRow:
+        found = session.execute(select(ReferralRow).where(ReferralRow.reference == reference)).scalar_one_or_none()
+        if found is None:
             raise UnknownReference(reference)
+        return found
+
+    def _record(self, session: Session, reference: str, officer: Officer, kind: str, **values: object) -> None:
+        self._referral(session, reference)
         session.add(CaseEventRow(reference=reference, kind=kind, at=self._now(), officer_id=officer.id, **values))
-        return referral
 
     def acknowledge(self, reference: str, officer: Officer) -> None:
         """Acknowledge the referral and take it: the officer is now the one working on it."""
@@ -113,9 +117,7 @@ class Casework:
             raise CaseworkError("Choose RED, AMBER or GREEN.")
         reason = _clean(reason, "the reason for the new rating")
         with Session(self._engine, future=True) as session, session.begin():
-            row = session.execute(select(ReferralRow).where(ReferralRow.reference == reference)).scalar_one_or_none()
-            if row is None:
-                raise UnknownReference(reference)
+            row = self._referral(session, reference)
             old = row.priority
             if old == priority:
                 raise CaseworkError(f"The referral is already rated {priority}.")

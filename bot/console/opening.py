@@ -101,14 +101,11 @@ def parse_when(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
-def open_referral(store: Store, private_key: X25519PrivateKey, reference: str) -> OpenedReferral | None:
-    """The referral and everything added to it, decrypted; None if there is no such referral.
+def open_referral(store: Store, private_key: X25519PrivateKey, row: StoredReferral) -> OpenedReferral:
+    """The referral and everything added to it, decrypted.
 
     Raises ``bot.sealing.CannotOpen`` if a blob does not open with this key (altered record, or a
     referral sealed to a retired key)."""
-    row = store.get(reference)
-    if row is None:
-        return None
     data = json.loads(open_sealed(row.sealed, private_key, row.reference, suite=row.suite))
     opened = OpenedReferral(row=row, data=data)
     for addendum in store.addenda(row.reference):

@@ -12,28 +12,21 @@ import hashlib
 import hmac
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from bot.keys import ScryptCost  # the same (n, r, p) as the unit's key file
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # scrypt takes any length; a cap stops a megabyte "password" costing CPU
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
-@dataclass(frozen=True)
-class ScryptCost:
-    """Memory used is about 128 * n * r bytes. OWASP's equivalent minimums are n=2**17, r=8, p=1
-    (128 MiB) or n=2**15, r=8, p=3 (32 MiB, three passes): we take the second, so that several
-    officers logging in at once cannot exhaust the console's memory."""
-
-    n: int = 2**15
-    r: int = 8
-    p: int = 3
-
-
+# Memory used is about 128 * n * r bytes. OWASP's equivalent scrypt minimums are n=2**17, r=8,
+# p=1 (128 MiB, what the unit's key file uses) or n=2**15, r=8, p=3 (32 MiB, three passes): we
+# take the second, so several officers signing in at once cannot exhaust the console's memory.
 # Read at call time so tests can swap in something cheap.
-DEFAULT_COST = ScryptCost()
+DEFAULT_COST = ScryptCost(n=2**15, r=8, p=3)
 _SALT_BYTES = 16
 _HASH_BYTES = 32
 _FORMAT = re.compile(r"scrypt\$n=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")

@@ -60,6 +60,9 @@ class Sessions:
         token = secrets.token_urlsafe(_TOKEN_BYTES)
         now = self._now()
         with Session(self._engine, future=True) as session, session.begin():
+            # Sessions nobody came back to are otherwise only removed when looked up.
+            session.execute(delete(SessionRow).where(
+                (SessionRow.last_seen_at < now - self.idle) | (SessionRow.created_at < now - self.absolute)))
             session.add(SessionRow(token_hash=_digest(token), officer_id=officer_id, stage=stage,
                                    created_at=now, last_seen_at=now))
         return token

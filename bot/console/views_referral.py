@@ -20,19 +20,17 @@ async def _open(request: web.Request) -> OpenedReferral:
     """Decrypt the referral named in the URL, writing the opening to the audit log first."""
     reference = request.match_info["reference"]
     store, audit = request.app[STORE], request.app[AUDIT]
-    if await asyncio.to_thread(store.get, reference) is None:
+    row = await asyncio.to_thread(store.get, reference)
+    if row is None:
         raise web.HTTPNotFound(text=f"There is no referral {reference}.")
     await asyncio.to_thread(audit.append, request[SESSION_KEY].officer.username, "opened", reference=reference)
     try:
-        opened = await asyncio.to_thread(open_referral, store, request.app[CONFIG].private_key, reference)
+        return await asyncio.to_thread(open_referral, store, request.app[CONFIG].private_key, row)
     except (CannotOpen, SealingError):
         raise web.HTTPInternalServerError(
             text=f"Referral {reference} does not open with the unit's key: the record was altered, "
                  "or it was sealed to a key the console has not loaded. Tell the system administrator."
         ) from None
-    if opened is None:
-        raise web.HTTPNotFound(text=f"There is no referral {reference}.")
-    return opened
 
 
 async def show(request: web.Request) -> web.Response:

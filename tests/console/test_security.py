@@ -232,7 +232,7 @@ async def test_lock_out_after_five_failures_with_back_off(client, app, officer, 
 
 
 async def test_wrong_codes_count_towards_the_lock_out(client, app, officer, clock):
-    first = await sign_in(client, officer, clock=clock)
+    await sign_in(client, officer, clock=clock)
     page = await (await client.get("/")).text()
     await client.post("/logout", data={"csrf_token": csrf_of(page)})
     for attempt in range(5):
@@ -243,7 +243,6 @@ async def test_wrong_codes_count_towards_the_lock_out(client, app, officer, cloc
         assert reply.status == 401
     # Then the account is locked: the right code later is no use without a new sign-in, which fails
     assert await _try(client, officer, PASSWORD) == 401
-    assert pyotp.TOTP(first.secret).now()  # (the authenticator itself is fine)
 
 
 async def test_a_code_is_accepted_only_once(client, officer, clock):
