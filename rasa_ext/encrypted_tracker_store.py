@@ -119,7 +119,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 reference = str(retention.slot_values(as_dicts)[retention.REFERENCE_SLOT])
                 generation = self.event_log.replace(conversation_id, retention.residue(reference), generation=generation)
                 log.info("tracker.compacted", conversation=conversation_id, reference=reference)
-            elif len(events) > stored or generation is None:
+            elif len(events) > stored:  # (Rasa also saves brand-new, empty trackers: nothing to write)
                 new = [e.as_dict() for e in events[stored:]]
                 generation = self.event_log.append(conversation_id, new, generation=generation)
         except TrackerDbError as error:

@@ -80,6 +80,12 @@ def test_rasa_builds_it_from_the_endpoint_config(store):
     assert isinstance(store, EncryptedSQLTrackerStore)  # not Rasa's silent in-memory fallback
 
 
+def test_an_empty_new_tracker_writes_nothing(store):
+    # Rasa saves a new tracker before its first event; no row until there is something to keep.
+    run(store.get_or_create_tracker("webchat-new", append_action_listen=False))
+    assert stored_rows(store) == b"" and run(store.retrieve("webchat-new")) is None
+
+
 def test_a_conversation_round_trips_turn_by_turn(store):
     saved = first_turn(store)
     again = run(store.retrieve(SENDER))
