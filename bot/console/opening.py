@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from bot import followup, linking_store
 from bot.sealing import open_sealed
 from bot.store import Store, StoredReferral
 from bot.triage import EVIDENCE_JOINER
@@ -74,6 +75,8 @@ class OpenedReferral:
     data: dict[str, Any]
     additions: list[dict[str, Any]] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)  # earlier and later, about the same child
+    new_additions: int = 0  # how many of the newest additions no officer had seen before this opening
 
     @property
     def evidence(self) -> list[str]:
@@ -114,7 +117,23 @@ def open_referral(store: Store, private_key: X25519PrivateKey, row: StoredReferr
         body.setdefault("at", addendum.received_at.isoformat())
         opened.additions.append(body)
     _collect_photos(opened)
+    opened.links = _links(opened.data.get("linked_references") or [], linking_store.links_of(store, row.reference))
     return opened
+
+
+def mark_additions_seen(store: Store, opened: OpenedReferral, now: dt.datetime) -> None:
+    """Remember which additions were new to this officer, then mark them seen for the next one."""
+    opened.new_additions = min(followup.additions(store, opened.row.reference).unseen, len(opened.additions))
+    followup.mark_seen(store, opened.row.reference, now)
+
+
+def _links(at_intake: list[Any], stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The links stored since (both directions) first, then any only the sealed JSON knows."""
+    found = {link["reference"]: link for link in stored}
+    for link in at_intake:
+        if isinstance(link, dict) and link.get("reference") and link["reference"] not in found:
+            found[link["reference"]] = {"direction": "earlier", **link}
+    return list(found.values())
 
 
 def _collect_photos(opened: OpenedReferral) -> None:

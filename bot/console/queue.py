@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.console.tables import CaseEventRow
+from bot.followup import ReferralAdditionsRow
 from bot.store import PRIORITY_RANK, STATUSES, ReferralRow
 
 PAGE_SIZE = 50
@@ -125,6 +126,16 @@ def page(engine: Engine, filters: Filters, after: Optional[str] = None, size: in
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows, rows[-1].cursor if more and rows else None)
+
+
+def unseen_additions(engine: Engine, references: list[str]) -> dict[str, int]:
+    """How many things reporters added to these referrals that no officer has opened yet."""
+    if not references:
+        return {}
+    query = select(ReferralAdditionsRow.reference, ReferralAdditionsRow.unseen).where(
+        ReferralAdditionsRow.reference.in_(references), ReferralAdditionsRow.unseen > 0)
+    with Session(engine, future=True) as session:
+        return dict(session.execute(query).all())
 
 
 def time_left(deadline: dt.datetime, now: dt.datetime) -> tuple[bool, str]:

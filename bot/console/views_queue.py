@@ -19,7 +19,9 @@ async def queue_page(request: web.Request) -> web.Response:
         page = await asyncio.to_thread(queue.page, request.app[STORE].engine, filters, after)
     except queue.BadFilter as bad:
         raise web.HTTPBadRequest(text=f"That filter does not work: {bad}.") from None
-    states = await asyncio.to_thread(request.app[CASEWORK].states, [row.reference for row in page.rows])
+    references = [row.reference for row in page.rows]
+    states = await asyncio.to_thread(request.app[CASEWORK].states, references)
+    new = await asyncio.to_thread(queue.unseen_additions, request.app[STORE].engine, references)
     now = request.app[CONFIG].clock()
     rows = []
     for row in page.rows:
@@ -27,7 +29,7 @@ async def queue_page(request: web.Request) -> web.Response:
         overdue, clock = queue.time_left(row.deadline, now)
         if state is not None and state.decision:
             overdue, clock = False, "decided"
-        rows.append({"row": row, "state": state, "overdue": overdue, "clock": clock})
+        rows.append({"row": row, "state": state, "overdue": overdue, "clock": clock, "new": new.get(row.reference, 0)})
     next_url = None
     if page.next_cursor:
         next_url = request.app.router["queue"].url_for().with_query({**filters.as_query(), "after": page.next_cursor})

@@ -11,7 +11,7 @@ from bot.console import queue
 from bot.console.appkeys import AUDIT, CASEWORK, CONFIG, STORE
 from bot.console.casework import DECISIONS, CaseworkError
 from bot.console.http import SESSION_KEY, render
-from bot.console.opening import OpenedReferral, open_referral
+from bot.console.opening import OpenedReferral, mark_additions_seen, open_referral
 from bot.sealing import CannotOpen, SealingError
 from bot.store import PRIORITY_RANK, UnknownReference
 
@@ -37,9 +37,10 @@ async def show(request: web.Request) -> web.Response:
     opened = await _open(request)
     casework = request.app[CASEWORK]
     reference = opened.row.reference
+    now = request.app[CONFIG].clock()
+    await asyncio.to_thread(mark_additions_seen, request.app[STORE], opened, now)
     history = await asyncio.to_thread(casework.history, reference, request.app[CONFIG].private_key)
     states = await asyncio.to_thread(casework.states, [reference])
-    now = request.app[CONFIG].clock()
     overdue, clock = queue.time_left(opened.row.deadline, now)
     return render("referral.html", request, {
         "r": opened,

@@ -61,7 +61,8 @@ def seed(var_dir: Path) -> dict[str, str]:
             referral.reasons = [Reason("R-INJURY-PARTNER", "An injury where a parent's new partner is involved",
                                        "He had a black eye and said mum's new boyfriend did it.")]
             referral.attachments = [Attachment("bruise.png", "image/png", 68, PIXEL)]
-            referral.linked_references = [{"reference": "FV-GRN1-AAAA", "matched": ["name", "school"]}]
+            referral.linked_references = [{"reference": "FV-GRN1-AAAA", "received_at": (now - dt.timedelta(hours=2)).isoformat(),
+                                           "matched_fields": ["name", "school"], "strength": "likely"}]
         store.add_referral(StoredReferral(
             reference=reference, received_at=received, channel="webchat", status=referral.status, priority=priority,
             emergency=emergency, deadline=now + left, key_id=sealing.key_id(public), suite=sealing.SUITE_NAME,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from bot import sealing
+from bot import followup, linking_store, sealing
 from bot.console.appkeys import AUDIT, CONFIG, STORE
 from bot.referral import Attachment, Reason
 from bot.store import StoredReferral
@@ -29,7 +29,8 @@ def full_referral():
     referral = make_referral(
         REFERENCE, priority="RED",
         description="He said <b>mum's new boyfriend</b> & his mate hurt him.\nTwice, last week.",
-        linked_references=[{"reference": "FV-LINK-EDAA", "matched": ["name", "school"]}],
+        linked_references=[{"reference": "FV-LINK-EDAA", "received_at": "2026-01-05T10:00:00+00:00",
+                            "matched_fields": ["name", "school"], "strength": "likely"}],
         attachments=[Attachment("bruise.png", "image/png", len(PNG), b64(PNG)),
                      Attachment("evil.png", "image/png", len(HTML), b64(HTML)),
                      Attachment("drawing.svg", "image/svg+xml", 30, b64(b"<svg onload='alert(1)'></svg>"))],
@@ -61,7 +62,8 @@ async def test_opening_shows_everything_the_reporter_said(client, app, signed_in
     # the child, and the reporter's contact preferences and safety
     assert CANARY in html and "NOT safe to contact" in html and "after 6pm" in html
     # the linked referral about the same child
-    assert 'href="/referrals/FV-LINK-EDAA"' in html and "name, school" in html
+    assert 'href="/referrals/FV-LINK-EDAA"' in html and "matched on name, school" in html
+    assert "made before this one, Mon 05 Jan 2026, 10:00" in html and "likely match" in html
     # the photos: only the real PNG as an image; the others as downloads
     assert html.count('<img src="/referrals/FV-AAAA-BBBB/attachments/') == 1
     assert "Download evil.png" in html and "Download drawing.svg" in html
@@ -80,14 +82,33 @@ async def test_opening_is_audited_before_anything_is_shown(client, app, signed_i
     assert entry.actor == "olive" and entry.reference == REFERENCE
 
 
-async def test_additions_from_the_reporter_are_opened_and_flagged(client, app, signed_in):
+async def test_additions_from_the_reporter_are_opened_and_new_ones_flagged_once(client, app, signed_in):
     queue_referral(app, make_referral(REFERENCE), deadline=NOON)
     public = app[CONFIG].private_key.public_key()
-    body = {"at": NOON.isoformat(), "text": "He is locked in his room right now", "danger_now": True}
-    app[STORE].add_addendum(REFERENCE, NOON, sealing.key_id(public), sealing.SUITE_NAME,
-                            sealing.seal(json.dumps(body).encode(), public, REFERENCE, purpose="addendum"))
+    for text, danger in (("His dad came back yesterday", False), ("He is locked in his room right now", True)):
+        body = {"at": NOON.isoformat(), "text": text, "danger_now": danger}
+        app[STORE].add_addendum(REFERENCE, NOON, sealing.key_id(public), sealing.SUITE_NAME,
+                                sealing.seal(json.dumps(body).encode(), public, REFERENCE, purpose="addendum"))
+        followup.note_addition(app[STORE], REFERENCE, NOON)  # what the follow-up flow does (issue 6)
+    assert "2 NEW" in await (await client.get("/")).text()
     html = await open_page(client)
-    assert "He is locked in his room right now" in html and "DANGER NOW" in html
+    assert "His dad came back yesterday" in html and "He is locked in his room right now" in html
+    assert "DANGER NOW" in html and html.count(">NEW<") == 2
+    # seen now: neither the queue nor the next opening calls them new
+    assert "NEW" not in await (await client.get("/")).text()
+    assert ">NEW<" not in await open_page(client)
+
+
+async def test_a_later_referral_about_the_same_child_is_linked_both_ways(client, app, signed_in):
+    queue_referral(app, make_referral(REFERENCE), deadline=NOON)
+    queue_referral(app, make_referral("FV-LATE-RAAA", received_at=NOON + dt.timedelta(days=2)), deadline=NOON)
+    link = linking_store.Link(REFERENCE, NOON, ("name", "age", "school"))
+    linking_store.record(app[STORE], "FV-LATE-RAAA", {}, [link], NOON + dt.timedelta(days=2))
+    html = await open_page(client)
+    assert 'href="/referrals/FV-LATE-RAAA"' in html and "made after this one" in html
+    assert "matched on name, age, school" in html
+    later = await open_page(client, "FV-LATE-RAAA")
+    assert f'href="/referrals/{REFERENCE}"' in later and "made before this one" in later
 
 
 async def test_an_unknown_reference_is_a_404_and_opens_nothing(client, app, signed_in):
