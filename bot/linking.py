@@ -18,12 +18,14 @@ Normalising (all of it pure, tested in tests/bot/test_linking.py):
   town the postcode area is named after).
 - school: "St Mary's C of E Primary School" and "st marys primary" both read "saint mary".
 
-The rule (``match``), in words a duty officer can check:
-- the first names match (nicknames count), the surnames do not differ, the ages do not
-  differ, and at least one of age, area or school matches; or
-- one of the two has no name, and age, area and school all match.
-Different surnames or ages that cannot be the same child never link: two Toms in the same class
-are two children.
+The rule (``match``), in words a duty officer can check. Nothing links if the surnames differ
+or the ages cannot be the same child (two Toms in the same class are two children). Otherwise:
+- LIKELY (and counted by R-REPEAT): the first names match (nicknames count) and at least two of
+  surname, age, postcode district and school match;
+- POSSIBLE (listed for the officer to judge, not counted): the first names match and one of
+  those four does; or one of the two has no name, and age, area and school all match.
+A first name and an age alone, or a first name and a town, say little: in one council there
+are dozens of Olivers of about four (see README, "Joining up").
 """
 
 from __future__ import annotations
@@ -281,8 +283,19 @@ class BlindIndexer:
 # --- the rule ------------------------------------------------------------------------------
 
 
-def match(new: Indexes, old: Indexes) -> list[str] | None:
-    """The fields that make ``old`` the same child as ``new``, or None if they do not link."""
+LIKELY, POSSIBLE = "likely", "possible"
+# Fields that narrow a first name down to one child; two of them make a link likely.
+_NARROWING = (SURNAME, AGE, DISTRICT, SCHOOL)
+
+
+@dataclass(frozen=True)
+class Match:
+    strength: str  # LIKELY | POSSIBLE
+    fields: list[str]  # the fields that matched, in FIELDS order (area as district or town)
+
+
+def match(new: Indexes, old: Indexes) -> Match | None:
+    """Whether ``old`` is about the same child as ``new``, how sure, and on which fields."""
 
     def shared(field: str) -> bool:
         return bool(new.get(field, frozenset()) & old.get(field, frozenset()))
@@ -298,14 +311,15 @@ def match(new: Indexes, old: Indexes) -> list[str] | None:
         area = [DISTRICT] if shared(DISTRICT) else []  # a district outweighs the town it is in
     else:
         area = [TOWN] if shared(TOWN) else []
-    others = ([AGE] if shared(AGE) else []) + area + ([SCHOOL] if shared(SCHOOL) else [])
+    fields = [f for f in FIELDS if f in area or (f not in (DISTRICT, TOWN) and shared(f))]
+    narrowing = sum(1 for f in _NARROWING if f in fields)
 
     if shared(NAME):
-        if not others:
-            return None
-        return [NAME] + ([SURNAME] if shared(SURNAME) else []) + others
-    if not both(NAME) and len(others) == 3:
-        return others  # no name on one side: age, area and school must all agree
+        if narrowing >= 2:
+            return Match(LIKELY, fields)
+        return Match(POSSIBLE, fields) if narrowing == 1 else None
+    if not both(NAME) and AGE in fields and area and SCHOOL in fields:
+        return Match(POSSIBLE, fields)  # no name on one side: age, area and school all agree
     return None
 
 

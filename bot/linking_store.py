@@ -24,6 +24,8 @@ from bot import linking
 from bot.store import Base, ReferralRow, Store, UTCDateTime
 
 REPEAT_WINDOW = dt.timedelta(days=365)  # R-REPEAT: "in the last 12 months"
+# Possible links are listed for the officer to judge; a common first name could give dozens.
+MAX_POSSIBLE = 5
 # Earlier referrals are looked up by the fields that can start a link (see linking.match);
 # age, area and school alone are too common to search by.
 _LOOKUP_FIELDS = (linking.NAME, linking.SCHOOL)
@@ -50,6 +52,7 @@ class ChildLinkRow(Base):
         String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True
     )
     matched_fields = Column(String(128), nullable=False)  # comma-separated field names
+    strength = Column(String(16), nullable=False, default=linking.LIKELY)
     linked_at = Column(UTCDateTime, nullable=False)
 
     __table_args__ = (UniqueConstraint("reference", "earlier_reference", name="pair"),)
@@ -57,11 +60,12 @@ class ChildLinkRow(Base):
 
 @dataclass(frozen=True)
 class Link:
-    """An earlier referral about the same child, and the fields that said so."""
+    """An earlier referral about the same child, the fields that said so, and how sure."""
 
     reference: str
     received_at: dt.datetime
     matched_fields: tuple[str, ...]
+    strength: str = linking.LIKELY
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of ``linked_references`` in the referral JSON."""
@@ -69,11 +73,13 @@ class Link:
             "reference": self.reference,
             "received_at": self.received_at.isoformat(),
             "matched_fields": list(self.matched_fields),
+            "strength": self.strength,
         }
 
 
 def find_links(store: Store, indexes: linking.Indexes, *, before: dt.datetime) -> list[Link]:
-    """Every referral received up to ``before`` that ``linking.match`` links to, newest first."""
+    """Referrals received up to ``before`` that ``linking.match`` links to: every likely one,
+    then the newest ``MAX_POSSIBLE`` possible ones; newest first within each."""
     wanted = [
         and_(ChildIndexRow.field == field, ChildIndexRow.digest.in_(sorted(indexes[field])))
         for field in _LOOKUP_FIELDS
@@ -100,15 +106,20 @@ def find_links(store: Store, indexes: linking.Indexes, *, before: dt.datetime) -
         received[reference] = received_at
     links = []
     for reference, theirs in earlier.items():
-        fields = linking.match(indexes, {f: frozenset(d) for f, d in theirs.items()})
-        if fields is not None:
-            links.append(Link(reference, received[reference], tuple(fields)))
-    return sorted(links, key=lambda link: (link.received_at, link.reference), reverse=True)
+        found = linking.match(indexes, {f: frozenset(d) for f, d in theirs.items()})
+        if found is not None:
+            links.append(Link(reference, received[reference], tuple(found.fields), found.strength))
+    links.sort(key=lambda link: (link.received_at, link.reference), reverse=True)
+    likely = [link for link in links if link.strength == linking.LIKELY]
+    possible = [link for link in links if link.strength != linking.LIKELY]
+    return likely + possible[:MAX_POSSIBLE]
 
 
 def within_repeat_window(links: list[Link], now: dt.datetime) -> int:
-    """How many of ``links`` came in the 12 months before ``now`` (R-REPEAT's count)."""
-    return sum(1 for link in links if now - REPEAT_WINDOW <= link.received_at <= now)
+    """How many LIKELY links came in the 12 months before ``now`` (R-REPEAT's count)."""
+    return sum(
+        1 for link in links if link.strength == linking.LIKELY and now - REPEAT_WINDOW <= link.received_at <= now
+    )
 
 
 def record(store: Store, reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> None:
@@ -123,6 +134,7 @@ def record(store: Store, reference: str, indexes: linking.Indexes, links: list[L
                 reference=reference,
                 earlier_reference=link.reference,
                 matched_fields=",".join(link.matched_fields),
+                strength=link.strength,
                 linked_at=at,
             )
             for link in links
@@ -131,7 +143,8 @@ def record(store: Store, reference: str, indexes: linking.Indexes, links: list[L
 
 def links_of(store: Store, reference: str) -> list[dict[str, Any]]:
     """Both directions, for the console: earlier referrals this one linked to, and later ones
-    that linked to it. Each: {"reference", "direction": "earlier"|"later", "matched_fields"}."""
+    that linked to it. Each: {"reference", "direction": "earlier"|"later", "matched_fields",
+    "strength": "likely"|"possible"}."""
     with Session(store.engine, future=True) as session:
         found = session.execute(
             select(ChildLinkRow).where(
@@ -143,6 +156,7 @@ def links_of(store: Store, reference: str) -> list[dict[str, Any]]:
                 "reference": row.earlier_reference if row.reference == reference else row.reference,
                 "direction": "earlier" if row.reference == reference else "later",
                 "matched_fields": row.matched_fields.split(","),
+                "strength": row.strength,
             }
             for row in found
         ]

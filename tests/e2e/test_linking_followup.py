@@ -56,8 +56,8 @@ def test_two_relatives_describing_the_same_toddler_are_joined_up(stack, var_dir)
     assert row(var_dir, first)["priority"] == "GREEN"
     assert row(var_dir, second)["priority"] == "AMBER"  # the same worry, one level up
     referral = show(var_dir, second)
-    assert [(link["reference"], link["matched_fields"]) for link in referral["linked_references"]] == [
-        (first, ["name", "age", "district"])
+    assert [(link["reference"], link["matched_fields"], link["strength"]) for link in referral["linked_references"]] == [
+        (first, ["name", "age", "district"], "likely")
     ]
     repeat = referral["reasons"][0]
     assert repeat["rule"] == "R-REPEAT" and "1 earlier referral" in repeat["evidence"]
