@@ -137,10 +137,17 @@ def plaintext_hits(var_dir: Path, backend: dict[str, str]) -> list[str]:
     for where, content in places.items():
         lowered = content.lower()
         for canary in CANARIES:
-            raw = canary.lower().encode()
-            if raw in lowered or raw.hex().encode() in lowered:
+            as_hex = {form.encode().hex().encode() for form in (canary, canary.lower(), canary.upper())}
+            if canary.lower().encode() in lowered or any(h in lowered for h in as_hex):
                 hits.append(f"{canary!r} in {where}")
     return hits
+
+
+def test_the_canary_search_itself_finds_plaintext_raw_or_hex(tmp_path):
+    (tmp_path / "log").mkdir()
+    (tmp_path / "log" / "x.log").write_text(f'{{"event": "oops", "name": "{CHILD.upper()}"}}')
+    (tmp_path / "dump.sql").write_text("\\x" + PHONE.encode().hex())  # how pg_dump writes bytea
+    assert sorted(plaintext_hits(tmp_path, {})) == sorted([f"{CHILD!r} in log/x.log", f"{PHONE!r} in dump.sql"])
 
 
 CANARY_ANSWERS = {
