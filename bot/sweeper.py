@@ -134,8 +134,13 @@ class Sweeper:
             result.skipped += 1
             return
         reference = None
-        for segment in segments:
-            reference = self._pass_on(idle.conversation_id, segment, result)
+        try:
+            for segment in segments:
+                reference = self._pass_on(idle.conversation_id, segment, result)
+        except BaseException:
+            # E.g. the queue's database is down: let her carry on now, try again next sweep.
+            self.events.release(idle.conversation_id, generation=generation)
+            raise
         if reference is None or age >= self.policy.retention:
             self.events.delete(idle.conversation_id, generation=generation, claimed=True, now=now)
             result.deleted += 1

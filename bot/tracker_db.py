@@ -228,6 +228,11 @@ class EncryptedEventLog:
             )
         return generation + 1 if done.rowcount == 1 else None
 
+    def release(self, conversation_id: str, *, generation: int) -> None:
+        """Give up a claim without changing the events (the sweeper failed part way)."""
+        with self.engine.begin() as connection:
+            self._bump(connection, conversation_id, generation, None, claimed=True)
+
     # --- internals -------------------------------------------------------------------------------
 
     def _bump(

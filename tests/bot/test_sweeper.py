@@ -205,3 +205,15 @@ def test_familyvoice_purge_runs_one_sweep(tmp_path: Path):
     # Its log lines name the conversation and the reference, never what she said.
     assert summary["incomplete"][0] in purged.stderr and "webchat-gran" in purged.stderr
     assert "Amira" not in purged.stderr and "boyfriend" not in purged.stderr
+
+
+def test_if_the_queue_fails_nothing_is_lost_and_she_is_not_locked_out(log, tmp_path, unit_key):
+    # A queue database without its tables: every submission fails.
+    broken = Intake(Store(f"sqlite:///{tmp_path / 'empty.db'}"), unit_key.public_key(), b"s" * 32)
+    log.append("webchat-gran", unfinished(), generation=None)
+
+    result = Sweeper(log, broken, RetentionPolicy()).sweep(now=T + 3 * HOUR)
+
+    assert result.failed == 1 and result.incomplete == [] and result.deleted == 0
+    kept = log.load("webchat-gran", now=T + 3 * HOUR)  # not left claimed: her next turn goes through
+    assert kept.events == unfinished()
