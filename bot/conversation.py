@@ -29,6 +29,11 @@ NARRATIVE = frozenset({"concern_description", "concern_when", "injuries_detail",
 # Short factual answers: when a clear fact is found ("his name is Tom"), keep the fact.
 FACTUAL = frozenset({"child_name", "child_age", "child_area", "child_school"})
 
+# An account this long, given when asked for one, is her answer whatever NLU makes of it:
+# "she is left on her own and cries for hours" can read like an adult at risk, and asking
+# again would lose it in a loop.
+_MIN_WORDS_FOR_NARRATIVE_ANSWER = 6
+
 # A first message that already tells the story is kept as the description, so she is not
 # asked to say it all again.
 _MIN_WORDS_FOR_ACCOUNT = 8
@@ -56,6 +61,8 @@ def _is_plain_answer(slot: str | None, text: str) -> bool:
     if slot is None:
         return False
     if extraction.is_dont_know(text):
+        return True
+    if slot in NARRATIVE and len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE_ANSWER:
         return True
     return (slot in YES_NO_SLOTS or slot == CONFIRM) and extraction.parse_yes_no(text) is not None
 

@@ -115,3 +115,10 @@ def test_a_first_message_that_tells_the_story_becomes_the_description():
 
 def test_a_short_first_message_is_not_taken_as_the_description():
     assert "concern_description" not in take_turn("I'm worried about my grandson", "report_concern", 0.9, None, {}).updates
+
+
+@pytest.mark.parametrize("intent", ["adult_at_risk", "child_self_report", "chitchat"])
+def test_an_account_given_when_asked_for_one_is_taken_whatever_nlu_thinks(intent):
+    said = "She is left on her own most nights and I hear her crying for hours."
+    turn = take_turn(said, intent, 0.95, "concern_description", {})
+    assert turn.updates["concern_description"] == said

@@ -757,24 +757,6 @@ CALLS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_a_thousand_character_message_takes_well_under_a_millisecond(name: str) -> None:
-    if sys.gettrace() is not None:
-        pytest.skip("timings mean nothing under a tracer (coverage, debugger)")
-    call = CALLS[name]
-    assert 950 <= len(STORY) <= 1050
-    call(STORY)  # warm up
-    best = min(_mean_seconds(call, STORY, 30) for _ in range(5))  # best of 5: a busy machine is not slow code
-    assert best < 0.001, f"{name}: {best * 1000:.2f} ms"
-
-
-def _mean_seconds(call, text: str, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    for _ in range(repeat):
-        call(text)
-    return (time.perf_counter() - start) / repeat
-
-
 HUGE = {
     "prose": (STORY * 110)[:100_000],
     "numbers": "1 " * 50_000,
@@ -799,4 +781,6 @@ def test_a_100kb_message_returns_quickly(label: str) -> None:
         start = time.perf_counter()
         call(text)
         elapsed = time.perf_counter() - start
-        assert elapsed < 1.0, f"{name} on {label}: {elapsed:.2f} s"
+        # Not a speed target (those live in bench/): a guard against runaway regex backtracking,
+        # which takes minutes, not seconds.
+        assert elapsed < 5.0, f"{name} on {label}: {elapsed:.2f} s"
