@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,20 +17,17 @@ from bot.console.audit import HEAD_FILE, AuditLog
 from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig, config_from_env
 from bot.console.consolekey import load_console_key
+from bot.console.opening import parse_when
 from bot.console.routes import setup_routes
 from bot.console.sessions import Sessions
 from bot.store import Store
 
 HERE = Path(__file__).resolve().parent
 LONDON = ZoneInfo("Europe/London")
-log = logging.getLogger(__name__)
-
 
 
 def when(value: Any) -> str:
     """A time as officers read it: London wall clock, e.g. "Tue 14 Mar 2026, 10:32"."""
-    from bot.console.opening import parse_when
-
     moment = parse_when(value)
     if moment is None:
         return "" if value is None else str(value)
@@ -74,7 +70,6 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
         undefined=jinja2.ChainableUndefined,  # a field missing from an older referral shows blank
     )
     env.filters.update(when=when, answer=answer)
-    env.globals["LONDON"] = LONDON
     app.on_response_prepare.append(middleware.security_headers)
     setup_routes(app, HERE / "static")
     app.on_cleanup.append(_dispose)
