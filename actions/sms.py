@@ -3,8 +3,9 @@
 ``action_restart`` replaces Rasa's default: before the conversation is reset (the SMS channel
 sends ``/restart`` for STOP, RESTART and an idle report; anyone may type it in web chat), what
 the reporter said so far is sealed and queued as an ``incomplete`` referral, with any photos.
-A report already sent gets its late photos as an addition instead. If sealing fails nothing
-is reset, and the channel is told, so it can try again later.
+A report already sent gets its late photos as an addition instead. The SMS channel treats the
+report as closed only on this action's "done" receipt: if sealing fails (or the action never
+ran), nothing is reset and the channel tries again later.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class ActionRestart(Action):
                 logger.info("referral.queued reference=%s status=incomplete reason=%s", receipt.reference, reason)
         except Exception:  # noqa: BLE001 - keep the conversation, so nothing she said is lost
             logger.exception("referral.close_failed reason=%s", reason)
-            dispatcher.utter_message(json_message={CLOSE_KEY: "failed"})
             return []
+        if reason != "typed":
+            dispatcher.utter_message(json_message={CLOSE_KEY: "done"})  # the SMS channel's receipt
         return [Restarted()]

@@ -11,6 +11,7 @@ first characters of its keyed hash.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 Converse = Callable[[str, str, Mapping[str, Any]], Awaitable[list[dict[str, Any]]]]
 
 CLOSE_INTENT = "/restart"
-CLOSE_KEY = "familyvoice_close"  # metadata: why the report is closed; custom message: it failed
+CLOSE_KEY = "familyvoice_close"  # metadata: why the report is closed; custom message: "done"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class SmsFlow:
         self.converse = converse
         self.api = api
         self.idle_timeout = dt.timedelta(seconds=idle_timeout)
+        self._deleting = asyncio.Lock()
 
     async def handle(self, message: InboundSms, now: dt.datetime | None = None) -> Reply:
         """The SMS messages to answer with. A repeated MessageSid gets the first answer again."""
@@ -72,12 +74,18 @@ class SmsFlow:
 
     async def close_report(self, sender_id: str, reason: str) -> bool:
         """Seal what was said so far as incomplete and reset the conversation; False if sealing failed."""
-        replies = await self.converse(sender_id, CLOSE_INTENT, {CLOSE_KEY: reason})
-        failed = any((r.get("custom") or {}).get(CLOSE_KEY) == "failed" for r in replies)
-        logger.info("sms.report_closed conversation=%s reason=%s sealed=%s", _short(sender_id), reason, not failed)
-        if not failed:
+        try:
+            replies = await self.converse(sender_id, CLOSE_INTENT, {CLOSE_KEY: reason})
+        except Exception:  # noqa: BLE001 - e.g. the action server is down: stay open, try later
+            logger.exception("sms.close_failed conversation=%s reason=%s", _short(sender_id), reason)
+            return False
+        # Only the action's own "done" counts: if the action server was unreachable, Rasa
+        # carries on without it, and the report must stay open for the sweeper to try again.
+        closed = any((r.get("custom") or {}).get(CLOSE_KEY) == "done" for r in replies)
+        logger.info("sms.report_closed conversation=%s reason=%s closed=%s", _short(sender_id), reason, closed)
+        if closed:
             self.state.mark_closed(sender_id)
-        return not failed
+        return closed
 
     async def _turn(self, message: InboundSms, sender_id: str, now: dt.datetime) -> list[str]:
         sender = self.state.sender(sender_id)
@@ -100,7 +108,9 @@ class SmsFlow:
             return [] if sender.opted_out else [sms.HELP_TEXT]
         if keyword is sms.Keyword.RESTART:
             await self._close(sender, "restart")
-            return [] if sender.opted_out else [sms.RESTARTED_TEXT]
+            if sender.opted_out:
+                return []
+            return [sms.TRY_AGAIN_TEXT] if sender.report_open else [sms.RESTARTED_TEXT]
         if idle and sender.report_open:
             await self._close(sender, "idle")
 
@@ -173,10 +183,11 @@ class SmsFlow:
         if self.api is None:
             return 0
         deleted = 0
-        for photo in self.state.sealed_photos(sender_id):
-            if await self.api.delete_photo(photo.message_sid, photo.media_sid):
-                self.state.forget_photo(photo.id)
-                deleted += 1
+        async with self._deleting:  # the sweeper and a turn's clean-up may overlap: delete once
+            for photo in self.state.sealed_photos(sender_id):
+                if await self.api.delete_photo(photo.message_sid, photo.media_sid):
+                    self.state.forget_photo(photo.id)
+                    deleted += 1
         return deleted
 
     async def close_idle_reports(self, now: dt.datetime | None = None) -> int:
