@@ -61,7 +61,9 @@ def parse_webchat_body(body: bytes) -> ChatMessage:
         raise InputError(400, "'sender' must be 1 to 128 letters, digits or the characters _ . : @ + -.")
     if not isinstance(message, str):
         raise InputError(400, "'message' must be a string.")
-    text = clean_text(message)
+    # Rasa reads a message starting with "/" as a command ("/restart" resets the dialogue),
+    # which no reporter means: keep the words, drop the slash.
+    text = clean_text(message).lstrip("/").strip()
     if not text:
         raise InputError(400, "The message is empty.")
     if len(text) > MAX_MESSAGE_CHARS:

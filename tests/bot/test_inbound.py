@@ -49,3 +49,9 @@ def test_invisible_controls_are_removed_but_newlines_kept():
 
 def test_text_is_normalised_so_the_same_words_compare_equal():
     assert clean_text("Zoe\u0308") == "Zoë"
+
+
+def test_a_leading_slash_is_not_a_command_to_rasa():
+    assert parse_webchat_body(body(sender="x", message="/restart please")).text == "restart please"
+    with pytest.raises(InputError):
+        parse_webchat_body(body(sender="x", message="//"))
