@@ -26,6 +26,7 @@ browser: ## Debian's Chromium and axe-core for the browser tests
 	@scripts/browser.sh
 
 run: keys model ## start everything on SQLite and print the URLs
+	@$(VENV)/bin/familyvoice db upgrade
 	@$(VENV)/bin/familyvoice up
 
 test: keys model browser ## run every test: unit, Rasa data and stories, end to end

@@ -174,6 +174,12 @@ def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace, cfg: Settings) -> int:
+    Store(cfg.db_url).migrate()
+    print("The store's schema is up to date.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="familyvoice", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_referrals_show)
+    db = sub.add_parser("db", help="the store's schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the Alembic migrations (make run does)").set_defaults(func=cmd_db_upgrade)
     relay = sub.add_parser("relay", help="forward sealed referrals to the case-management system")
     relay.add_argument("--max-attempts", type=int, default=8)
     relay.add_argument("--base-delay", type=float, default=2.0, help="seconds before the first retry")
