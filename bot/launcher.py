@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Stack:
     processes: list[subprocess.Popen] = field(default_factory=list)
     started_at: float = field(default_factory=time.monotonic)
     console_port: int | None = None  # issue 5: set by start_console
+    workers: dict[str, list[int]] = field(default_factory=dict)  # production shape: each worker's port
 
     # --- duty officers' console (issue 5) ---
     @property
@@ -80,19 +82,39 @@ def start_stack(
     actions_port: int | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 180.0,
+    workers: int = 1,
+    redis_url: str | None = None,
 ) -> Stack:
-    """Start both servers on the given (or free) ports and wait until they answer."""
+    """Start the servers on the given (or free) ports and wait until they answer.
+
+    With ``workers`` > 1 (production shape): that many Rasa servers and action servers behind
+    HAProxy (bot/balancer.py) at ``rasa_port``/``actions_port``, Redis as Rasa's lock store so
+    each conversation's turns stay in order across workers, and the databases named by
+    FAMILYVOICE_DB_URL / FAMILYVOICE_TRACKER_DB_URL in ``env`` (PostgreSQL) shared by all.
+    """
     stack = Stack(rasa_port or free_port(), actions_port or free_port())
     run_dir = var_dir / "run"
     log_dir = var_dir / "log"
     run_dir.mkdir(parents=True, exist_ok=True)
     log_dir.mkdir(parents=True, exist_ok=True)
+    balanced = workers > 1
+    rasa_ports = [free_port() for _ in range(workers)] if balanced else [stack.rasa_port]
+    action_ports = [free_port() for _ in range(workers)] if balanced else [stack.actions_port]
+
     endpoints = run_dir / f"endpoints-{stack.rasa_port}.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n')
     # --- conversations at rest (issue 6): encrypted tracker store; database and key come from
     # FAMILYVOICE_TRACKER_DB_URL / FAMILYVOICE_TRACKER_KEY(_FILE) or this var dir (tracker.db).
     with endpoints.open("a") as out:
         out.write(f"tracker_store:\n  type: {TRACKER_STORE}\n")
+        if redis_url:
+            # One conversation's messages are handled one at a time, whichever worker gets them.
+            redis = urllib.parse.urlsplit(redis_url)
+            out.write(
+                "lock_store:\n  type: redis\n"
+                f"  url: {redis.hostname or '127.0.0.1'}\n  port: {redis.port or 6379}\n"
+                f"  db: {int((redis.path or '/0').lstrip('/') or 0)}\n  key_prefix: fv{stack.rasa_port}\n"
+            )
 
     child_env = {**os.environ, **(env or {}), "FAMILYVOICE_VAR_DIR": str(var_dir)}
     child_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -100,29 +122,47 @@ def start_stack(
     child_env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), child_env.get("PYTHONPATH")]))
 
-    commands = {
-        # rasa_ext wrappers: stock rasa_sdk / rasa, with bot.logs (redacted JSON lines) (issue 6)
-        "actions": [sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions", "--port", str(stack.actions_port)],
-        "rasa": [
-            sys.executable, "-m", "rasa_ext.serve", "run",
-            "--model", str(model),
-            "--endpoints", str(endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--port", str(stack.rasa_port),
-            "--interface", "127.0.0.1",
-        ],
-        # Issue 6: passes on idle conversations and purges old ones (bot/sweeper.py).
-        "sweeper": [sys.executable, "-m", "bot.sweeper"],
-    }
+    def spawn(name: str, command: list[str]) -> subprocess.Popen:
+        log = log_dir / f"{name}-{stack.rasa_port}.log"
+        with open(log, "ab") as out:
+            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT)
+        stack.processes.append(process)
+        return process
+
     try:
-        for name, command in commands.items():
-            log = log_dir / f"{name}-{stack.rasa_port}.log"
-            with open(log, "ab") as out:
-                stack.processes.append(
-                    subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT)
-                )
-        _wait_for(f"http://127.0.0.1:{stack.actions_port}/health", stack.processes[0], timeout, log_dir / f"actions-{stack.rasa_port}.log")
-        _wait_for(f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/", stack.processes[1], timeout, log_dir / f"rasa-{stack.rasa_port}.log")
+        waits = []
+        for index, port in enumerate(action_ports):
+            # rasa_ext wrappers: stock rasa_sdk / rasa, with bot.logs (redacted JSON lines) (issue 6)
+            process = spawn(f"actions{index or ''}", [sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions", "--port", str(port)])
+            waits.append((f"http://127.0.0.1:{port}/health", process, f"actions{index or ''}"))
+        for index, port in enumerate(rasa_ports):
+            process = spawn(f"rasa{index or ''}", [
+                sys.executable, "-m", "rasa_ext.serve", "run",
+                "--model", str(model),
+                "--endpoints", str(endpoints),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--port", str(port),
+                "--interface", "127.0.0.1",
+            ])
+            waits.append((f"http://127.0.0.1:{port}/webhooks/webchat/", process, f"rasa{index or ''}"))
+        # Issue 6: passes on idle conversations and purges old ones (bot/sweeper.py).
+        spawn("sweeper", [sys.executable, "-m", "bot.sweeper"])
+        if balanced:
+            from bot.balancer import Pool, start_haproxy
+
+            pools = [
+                Pool("rasa", stack.rasa_port, tuple(rasa_ports), "/webhooks/webchat/"),
+                Pool("actions", stack.actions_port, tuple(action_ports), "/health"),
+            ]
+            haproxy = start_haproxy(pools, run_dir, log_dir / f"haproxy-{stack.rasa_port}.log")
+            stack.processes.append(haproxy)
+            stack.workers = {"rasa": rasa_ports, "actions": action_ports}
+            waits += [
+                (f"http://127.0.0.1:{stack.actions_port}/health", haproxy, "haproxy"),
+                (f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/", haproxy, "haproxy"),
+            ]
+        for url, process, name in waits:
+            _wait_for(url, process, timeout, log_dir / f"{name}-{stack.rasa_port}.log")
     except BaseException:
         stack.stop()
         raise
