@@ -37,6 +37,17 @@ class Stack:
     started_at: float = field(default_factory=time.monotonic)
     console_port: int | None = None  # issue 5: set by start_console
     workers: dict[str, list[int]] = field(default_factory=dict)  # production shape: each worker's port
+    # How each process was started, so one can be started again after it died (fault tests).
+    spawned: dict[int, tuple[list[str], dict[str, str], Path]] = field(default_factory=dict)
+
+    def restart(self, process: subprocess.Popen) -> subprocess.Popen:
+        """Start a dead process again exactly as it was started."""
+        command, env, log = self.spawned.pop(process.pid)
+        with open(log, "ab") as out:
+            again = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.processes[self.processes.index(process)] = again
+        self.spawned[again.pid] = (command, env, log)
+        return again
 
     # --- duty officers' console (issue 5) ---
     @property
@@ -127,6 +138,7 @@ def start_stack(
         with open(log, "ab") as out:
             process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT)
         stack.processes.append(process)
+        stack.spawned[process.pid] = (command, child_env, log)
         return process
 
     try:

@@ -51,6 +51,12 @@ def last_bot_turn(events: Iterable[Any], recipient_id: str) -> list[dict[str, An
     return turn
 
 
+TURN_FAILED = {
+    "error": "Sorry, something went wrong on our side. Your message was kept; please send it "
+    "again in a moment. If a child is in danger right now, call 999."
+}
+
+
 class WebChatInput(InputChannel):
     def __init__(self, origins: Optional[OriginPolicy] = None) -> None:
         self.origins = origins or OriginPolicy.from_config()
@@ -101,14 +107,12 @@ class WebChatInput(InputChannel):
                 )
             except Exception:  # noqa: BLE001 - the reporter must get an answer, never a 500
                 logger.exception("webchat.turn_failed")
-                return response.json(
-                    {
-                        "error": "Sorry, something went wrong on our side. Your message was received; "
-                        "please try again in a moment. If a child is in danger right now, call 999."
-                    },
-                    status=503,
-                    headers=NO_STORE,
-                )
+                return response.json(TURN_FAILED, status=503, headers=NO_STORE)
+            if not collector.messages:
+                # Every turn of ours says something; silence means a part behind Rasa failed
+                # (Rasa logs it and carries on). Say so, so she sends it again, not waits.
+                logger.warning("webchat.turn_unanswered")
+                return response.json(TURN_FAILED, status=503, headers=NO_STORE)
             return response.json(collector.messages, headers=NO_STORE)
 
         @webhook.route("/resume", methods=["POST", "OPTIONS"])

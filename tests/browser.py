@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running while it is
+# open, and pytest-aiohttp tests collected after it would fail to start their own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright
 
