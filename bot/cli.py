@@ -49,6 +49,10 @@ def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     try:
         keys.init_keys(cfg.keys_dir, passphrase, force=args.force)
     except keys.KeysExist:
+        if not cfg.linking_secret_path.exists():  # issue 6: key directories made before linking
+            keys.ensure_linking_secret(cfg.keys_dir)
+            print(f"Added {cfg.linking_secret_path.name} to the existing keys in {cfg.keys_dir}.")
+            return 0
         print(f"Keys already exist in {cfg.keys_dir}; use --force to replace them.", file=sys.stderr)
         return 1
     if args.dev:

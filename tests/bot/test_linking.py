@@ -287,3 +287,15 @@ def test_intake_from_settings_links_with_the_linking_secret_file(tmp_path, cheap
     (tmp_path / "keys" / keys.LINKING_SECRET_FILE).unlink()
     with pytest.raises(keys.KeyFileError, match="keys init"):
         Intake.from_settings(cfg)
+
+
+def test_keys_init_adds_a_linking_secret_to_keys_made_before_linking(tmp_path, monkeypatch, cheap_key_derivation):
+    from bot import cli, keys
+
+    keys.init_keys(tmp_path / "keys", b"a passphrase")
+    (tmp_path / "keys" / keys.LINKING_SECRET_FILE).unlink()  # as made by an older version
+    monkeypatch.setenv("FAMILYVOICE_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("FAMILYVOICE_KEY_PASSPHRASE", "a passphrase")
+    assert cli.main(["keys", "init"]) == 0
+    assert len(keys.load_linking_secret(tmp_path / "keys" / keys.LINKING_SECRET_FILE)) == 32
+    assert cli.main(["keys", "init"]) == 1  # now everything is there: nothing to do, as before
