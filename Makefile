@@ -8,7 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help venv keys model browser run test bench clean
+.PHONY: help venv keys model browser haproxy run test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,11 +25,14 @@ model: venv ## train the Rasa model if config, domain or data changed (cached by
 browser: ## Debian's Chromium and axe-core for the browser tests
 	@scripts/browser.sh
 
+haproxy: ## Debian's HAProxy, the balancer of the production-shape tests
+	@scripts/haproxy.sh
+
 run: keys model ## start everything on SQLite and print the URLs
 	@$(VENV)/bin/familyvoice db upgrade
 	@$(VENV)/bin/familyvoice up
 
-test: keys model browser ## run every test: unit, Rasa data and stories, end to end
+test: keys model browser haproxy ## run every test: unit, Rasa data and stories, end to end
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: model ## benchmark against stock Rasa on this machine and print the table (not a test)
