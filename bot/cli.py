@@ -68,23 +68,13 @@ def _store(cfg: Settings) -> Store:
     return store
 
 
-def _row_json(row) -> dict:
-    return {
-        "reference": row.reference,
-        "received_at": row.received_at.isoformat(),
-        "channel": row.channel,
-        "status": row.status,
-        "priority": row.priority,
-        "emergency": row.emergency,
-        "deadline": row.deadline.isoformat(),
-    }
 
 
 def cmd_referrals_list(args: argparse.Namespace, cfg: Settings) -> int:
     store = _store(cfg)
     rows = store.list_queue(status=args.status, priority=args.priority, limit=args.limit)
     if args.json:
-        print(json.dumps([_row_json(r) for r in rows], indent=2))
+        print(json.dumps([r.queue_fields() for r in rows], indent=2))
     else:
         for r in rows:
             flag = " EMERGENCY" if r.emergency else ""

@@ -55,13 +55,7 @@ def referral_body(row: Any) -> bytes:
     """What the case-management system receives for a stored referral (a StoredReferral)."""
     return json.dumps(
         {
-            "reference": row.reference,
-            "received_at": row.received_at.isoformat(),
-            "channel": row.channel,
-            "status": row.status,
-            "priority": row.priority,
-            "emergency": row.emergency,
-            "deadline": row.deadline.isoformat(),
+            **row.queue_fields(),
             "key_id": row.key_id,
             "suite": row.suite,
             "sealed": base64.b64encode(row.sealed).decode("ascii"),

@@ -175,6 +175,19 @@ class StoredReferral:
                 raise ValueError(f"{name} must be a time-zone aware datetime, not {value!r}")
 
 
+    def queue_fields(self) -> dict[str, Any]:
+        """What anyone may see of a referral without the private key, as JSON-ready values."""
+        return {
+            "reference": self.reference,
+            "received_at": self.received_at.isoformat(),
+            "channel": self.channel,
+            "status": self.status,
+            "priority": self.priority,
+            "emergency": self.emergency,
+            "deadline": self.deadline.isoformat(),
+        }
+
+
 @dataclass(frozen=True)
 class StoredAddendum:
     """Something a reporter added after submitting; sealed like the referral itself."""

@@ -24,7 +24,7 @@ from bot.config import PROJECT_ROOT
 from bot.launcher import Stack, start_console
 from bot.referral import Attachment, Reason
 from bot.store import Store, StoredReferral
-from tests.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+from tests.browser import AXE
 from tests.console.conftest import make_referral
 
 PASSWORD = "mizzle over the fells 7"
@@ -69,23 +69,6 @@ def seed(var_dir: Path) -> dict[str, str]:
             sealed=sealing.seal(referral.to_json().encode(), public, reference)))
     store.engine.dispose()
     return {reference: priority for reference, priority, *_ in plan}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium for this module only. The session-wide ``browser`` of tests/browser.py keeps
-    Playwright's event loop running in the main thread until the session ends, and every
-    pytest-aiohttp test collected after it then fails with "Cannot run the event loop while
-    another loop is running"; closing it at the end of this module keeps the console's
-    async tests (and anyone else's) working."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No Chromium at {CHROMIUM}: run `make browser` (make test does).")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
