@@ -76,7 +76,8 @@ class ActionFollowupDone(Action):
         logger.info("followup.done", conversation=tracker.sender_id, outcome=outcome)
         if outcome == dialogue.ADDED_OUTCOME and reference:
             # From now on this conversation adds to that report, as if she had just sent it.
-            cleared = [SlotSet(slot, None) for slot in (*dialogue.FORM_SLOTS, dialogue.OUTCOME_SLOT)]
+            done = (*dialogue.FORM_SLOTS, dialogue.OUTCOME_SLOT, dialogue.PENDING_SLOT, dialogue.TRIES_SLOT)
+            cleared = [SlotSet(slot, None) for slot in done]
             return [*cleared, SlotSet("submitted", True), SlotSet("reference", reference)]
         # Restarted, not action_restart: that one would seal these turns as an incomplete report.
         return [Restarted()]

@@ -21,6 +21,9 @@ from bot.slots import YES as ANSWER_YES
 
 REFERENCE_SLOT, PIN_SLOT, TEXT_SLOT = "followup_reference", "followup_pin", "followup_text"
 OUTCOME_SLOT, TRIES_SLOT = "followup_outcome", "followup_tries"
+# News in the very message that asked to add ("FV-... he hit her again last night"): kept until
+# her PIN is checked, then added, so she need not say it twice.
+PENDING_SLOT = "followup_pending"
 FORM_SLOTS = (REFERENCE_SLOT, PIN_SLOT, TEXT_SLOT)
 VERIFIED, ADDED = "__verified__", "__added__"  # never the PIN itself: slots are stored
 ADDED_OUTCOME, ENDED_OUTCOME = "added", "ended"
@@ -61,6 +64,20 @@ def find_reference(text: str, *, just_asked: bool) -> str | None:
     return normalise_reference(text.strip(), prefix_optional=True) if just_asked else None
 
 
+# Words of the request itself, not news: "hi, I want to add something to my report, ref ...".
+_REQUEST_WORDS = frozenset(
+    """hi hello i id want would like to add adding something some more info information my the a
+    report reports referral reference ref number no is its it this about please can could update
+    made sent earlier before""".split()
+)
+
+
+def _news_in(text: str, reference_text: str) -> bool:
+    rest = text.replace(reference_text, " ").lower()
+    words = [w.strip(".,!?:;'\"-") for w in rest.split()]
+    return sum(1 for w in words if w and w not in _REQUEST_WORDS) >= 3
+
+
 def _gives_up(text: str) -> bool:
     """ "I don't know", "I didn't set one", "no": stop asking and offer a new report."""
     low = text.lower()
@@ -81,6 +98,8 @@ def followup_turn(
 
     if requested in (None, REFERENCE_SLOT):
         reference = find_reference(text, just_asked=requested == REFERENCE_SLOT)
+        if requested is None and reference and _news_in(text, (REFERENCE_RE.search(text) or [""])[0]):
+            turn.updates[PENDING_SLOT] = text
         if reference:
             turn.updates.update({REFERENCE_SLOT: reference, TRIES_SLOT: 0})
             turn.next_slot = PIN_SLOT
@@ -104,7 +123,14 @@ def followup_turn(
             turn.updates[TRIES_SLOT] = tries + 1
             turn.next_slot = PIN_SLOT
             return turn
-        verdict = verify(slots.get(REFERENCE_SLOT), pin)
+        reference = slots.get(REFERENCE_SLOT)
+        verdict = verify(reference, pin)
+        if verdict == OK and reference and slots.get(PENDING_SLOT):
+            # What she wrote when she asked to add: add it now, and the form is done.
+            if add(reference, slots[PENDING_SLOT]):
+                turn.say("utter_call_999")
+            turn.updates.update({PIN_SLOT: VERIFIED, TEXT_SLOT: ADDED, PENDING_SLOT: None})
+            return turn.end(ADDED_OUTCOME, "utter_followup_added", reference=reference)
         if verdict == OK:
             turn.updates.update({PIN_SLOT: VERIFIED, TRIES_SLOT: 0})
             turn.next_slot = TEXT_SLOT

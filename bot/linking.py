@@ -69,10 +69,10 @@ class ChildIdentity:
 def fold(text: str) -> str:
     """Lower-case words: accents dropped, apostrophes closed up, other marks to spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    ascii_only = re.sub(r"['\u2019`]", "", ascii_only)  # "mary's" -> "marys", "o'brien" -> "obrien"
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = re.sub(r"['\u2019`]", "", plain)  # "mary's" -> "marys", "o'brien" -> "obrien"
     # Letters of any script stay (a name in Arabic script is still a name); marks become spaces.
-    return " ".join(re.sub(r"[\W_]+", " ", ascii_only).split())
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
 def _collapse(word: str) -> str:

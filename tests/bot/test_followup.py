@@ -262,3 +262,15 @@ def test_danger_is_answered_first_whatever_step_she_is_at():
 )
 def test_answers_to_the_pin_offer(text, state, kind):
     assert dialogue.pin_offer_reply(text, state).kind == kind
+
+
+def test_news_in_the_first_message_is_added_once_her_pin_is_checked():
+    desk = Desk({("FV-7K3M-Q9XD", PIN): OK})
+    first = "My report is FV-7K3M-Q9XD and he hit her again last night"
+    slots, said = converse(desk, first, "1357", "FV-7K3M-Q9XD", PIN)
+    assert said[-1] == ["utter_followup_added", "end"]  # not asked to say it again
+    assert desk.added == [("FV-7K3M-Q9XD", first)]
+    # A plain request carries no news, so she is asked what to add.
+    desk = Desk({("FV-7K3M-Q9XD", PIN): OK})
+    _, said = converse(desk, "Hi, I would like to add something to my report FV-7K3M-Q9XD please", PIN)
+    assert said[-1] == ["ask:followup_text"] and desk.added == []

@@ -94,9 +94,15 @@ def test_she_chooses_a_pin_comes_back_and_adds_to_her_report(stack, var_dir):
     more = texts(say(stack, back, "and his sister is scared of the new boyfriend"))
     assert reference in more  # from now on this conversation adds to the same report
 
+    # Another time, the news comes with the reference: added once the PIN checks out.
+    third = f"gran-third-{uuid.uuid4().hex[:8]}"
+    news = f"{reference} he was crying at the window again this morning"
+    assert "PIN you chose" in texts(say(stack, third, news))
+    assert f"added that to your report {reference}" in texts(say(stack, third, PIN))
+
     referral = show(var_dir, reference)
     assert [a["text"] for a in referral["additions"]] == [
-        "He had a new bruise on his cheek today", "and his sister is scared of the new boyfriend"
+        "He had a new bruise on his cheek today", "and his sister is scared of the new boyfriend", news
     ]
     everything = json.dumps(referral)
     assert PIN not in everything and "24681357" not in everything  # no PIN in the report
