@@ -150,6 +150,10 @@ def main() -> int:
     finally:
         drop()
 
+    from bench.queue_page import queue_page_ms
+
+    queue_p50, queue_p95 = queue_page_ms()
+
     def row(name: str, run: tuple[float, LoadResult, float]) -> str:
         ready, load, rss = run
         return (f"| {name} | {load.turns_per_second:.1f} | {load.percentile(50):.0f} | {load.percentile(95):.0f} | "
@@ -164,6 +168,9 @@ def main() -> int:
     ratio = ours[1].turns_per_second / stock[1].turns_per_second if stock[1].turns_per_second else float("nan")
     print(f"\nThroughput ratio FamilyVoice / stock Rasa: {ratio:.1f}x")
     print(f"Sealed referrals/s: SQLite {sqlite_rate:.0f}, PostgreSQL {pg_rate:.0f} ({args.referrals} each)")
+    print(f"Console queue page, 100,000 referrals (SQLite, 50 requests): p50 {queue_p50:.0f} ms, p95 {queue_p95:.0f} ms")
+    print("Targets: >= 3x stock turns/s at 20 concurrent, p95 <= 500 ms, ready <= 15 s, >= 500 sealed/s,"
+          " queue p95 < 100 ms, whole stack < 1.5 GB")
     return 0
 
 

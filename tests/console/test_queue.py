@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
-import time
 
 import pytest
 from sqlalchemy import insert, text
@@ -135,26 +133,16 @@ def plan(store: Store, filters: queue.Filters) -> str:
         return "\n".join(" ".join(str(c) for c in row) for row in connection.execute(statement))
 
 
-async def test_the_queue_stays_fast_with_100000_referrals(client, app, signed_in, capsys):
+async def test_the_queue_pages_100000_referrals_by_its_index(client, app, signed_in):
     fill(app[STORE])
     for filters in (queue.Filters(), queue.Filters(priority="GREEN"), queue.Filters(stage="all")):
         explained = plan(app[STORE], filters)
         assert "ix_referrals_queue" in explained, explained
         assert "TEMP B-TREE" not in explained, explained  # no sort of the whole table
-    timings = {}
-    for name, path in (("first page", "/"), ("GREEN only", "/?rating=GREEN"), ("incomplete", "/?status=incomplete")):
-        samples = []
-        for _ in range(5):
-            started = time.perf_counter()
-            reply = await client.get(path)
-            html = await reply.text()
-            samples.append(time.perf_counter() - started)
-            assert reply.status == 200 and len(shown(html)) == 50
-        timings[name] = statistics.median(samples)
-    with capsys.disabled():
-        print("\nqueue page with 100,000 referrals (median of 5, through the whole app): "
-              + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
-    assert max(timings.values()) < 0.5
+    # How fast is measured by `make bench` (bench/queue_page.py), not asserted here.
+    for path in ("/", "/?rating=GREEN", "/?status=incomplete"):
+        reply = await client.get(path)
+        assert reply.status == 200 and len(shown(await reply.text())) == 50
 
 
 @pytest.mark.postgres
@@ -167,7 +155,6 @@ def test_postgresql_walks_the_queue_index_too(postgres_url):
     for filters in (queue.Filters(), queue.Filters(priority="AMBER")):
         explained = plan(store, filters)
         assert "ix_referrals_queue" in explained, explained
-    started = time.perf_counter()
     page = queue.page(store.engine, queue.Filters())
-    assert len(page.rows) == 50 and time.perf_counter() - started < 0.5
+    assert len(page.rows) == 50
     store.engine.dispose()
