@@ -1,0 +1,44 @@
+"""Coming back by SMS (issue 6): she chooses a PIN at the end of her report, and later, from
+another phone, adds to it. Signed webhooks, the real stack, the officer reads it via the CLI."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.sms.conftest import Phone, text_of
+from tests.e2e.sms.test_sms_report import ANSWERS, answer_until_sent
+from tests.e2e.test_webchat_report import REFERENCE, show
+
+pytestmark = pytest.mark.e2e
+
+PIN = "58203716"
+
+
+def new_phone(sms_stack, fake_twilio) -> Phone:
+    return Phone(sms_stack, fake_twilio, "+4477008" + str(uuid.uuid4().int)[:5])
+
+
+def test_she_adds_to_her_report_by_sms_from_another_phone(sms_stack, sms_var_dir, fake_twilio):
+    phone = new_phone(sms_stack, fake_twilio)
+    sent = phone.send("I'm worried about my grandson Tom, he is 3 and a half")
+    closing = text_of((answer_until_sent(phone, sent) or [sent])[-1])
+    reference = REFERENCE.search(closing).group(0)
+    assert "choose a PIN" in closing
+    assert "same numbers again" in text_of(phone.send(PIN))
+    assert "your PIN is set" in text_of(phone.send(PIN))
+
+    other = new_phone(sms_stack, fake_twilio)  # a friend's phone: a new conversation
+    assert "PIN you chose" in text_of(other.send(f"add to my report {reference.lower()}"))
+    wrong = text_of(other.send("13572468"))
+    assert "cannot find a report with that reference and PIN" in wrong
+    assert "PIN you chose" in text_of(other.send(reference))
+    assert "What would you like to add" in text_of(other.send(PIN))
+    added = text_of(other.send("He had a new bruise on his cheek on Friday"))
+    assert f"added that to your report {reference}" in added
+
+    referral = show(sms_var_dir, reference)
+    assert [a["text"] for a in referral["additions"]] == ["He had a new bruise on his cheek on Friday"]
+    assert referral["concern"]["description"] == ANSWERS["concern_description"]
+    assert PIN.encode() not in (sms_var_dir / "familyvoice.db").read_bytes()
