@@ -195,10 +195,11 @@ class Intake:
                 conversation_key=conversation_key,
             )
             try:
-                self.store.add_referral(row, forward=self.forward)
+                self.store.add_referral(
+                    row, forward=self.forward, also=linking_store.rows(reference, indexes, links, received_at)
+                )
             except DuplicateReference:
                 continue  # 40 random bits: a clash is rare, and a new reference fixes it
-            self._record_links(reference, indexes, links, received_at)
             return Receipt(reference, result.priority, result.emergency, result.deadline, status)
         raise RuntimeError("could not allocate a unique reference")
 
@@ -218,15 +219,6 @@ class Intake:
         if urgent:
             self.store.mark_emergency(reference, at)
         return urgent
-
-    def _record_links(
-        self, reference: str, indexes: linking.Indexes, links: list[linking_store.Link], at: datetime
-    ) -> None:
-        # The referral is already queued: failing here must not make her think it was not sent.
-        try:
-            linking_store.record(self.store, reference, indexes, links, at)
-        except Exception:  # noqa: BLE001 - logged with the reference only, never the child
-            _log.exception("linking.record_failed reference=%s", reference)
 
 
 def child_identity(answers: Mapping[str, Any]) -> ChildIdentity:

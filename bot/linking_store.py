@@ -122,14 +122,12 @@ def within_repeat_window(links: list[Link], now: dt.datetime) -> int:
     )
 
 
-def record(store: Store, reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> None:
-    """Store a new referral's digests and the links found for it, in one transaction."""
-    with Session(store.engine, future=True) as session, session.begin():
-        session.add_all(
-            ChildIndexRow(reference=reference, field=field, digest=digest)
-            for field, digest in linking.all_digests(indexes)
-        )
-        session.add_all(
+def rows(reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> list[Any]:
+    """A new referral's digests and the links found for it, to be stored in the referral's
+    own transaction (Store.add_referral(..., also=...)), so a referral never lacks them."""
+    return [
+        *(ChildIndexRow(reference=reference, field=field, digest=digest) for field, digest in linking.all_digests(indexes)),
+        *(
             ChildLinkRow(
                 reference=reference,
                 earlier_reference=link.reference,
@@ -138,7 +136,14 @@ def record(store: Store, reference: str, indexes: linking.Indexes, links: list[L
                 linked_at=at,
             )
             for link in links
-        )
+        ),
+    ]
+
+
+def record(store: Store, reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> None:
+    """Store a referral's digests and links on their own (for referrals stored before linking)."""
+    with Session(store.engine, future=True) as session, session.begin():
+        session.add_all(rows(reference, indexes, links, at))
 
 
 def links_of(store: Store, reference: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 PRIORITY_RANK = {"RED": 3, "AMBER": 2, "GREEN": 1}  # higher is more urgent
 STATUSES = ("complete", "incomplete")
@@ -236,11 +236,12 @@ class Store:
             return
         command.upgrade(config, "head")
 
-    def add_referral(self, row: StoredReferral, *, forward: bool = False) -> None:
+    def add_referral(self, row: StoredReferral, *, forward: bool = False, also: Iterable[Any] = ()) -> None:
         """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken.
 
         With ``forward``, its outbox row for the case-management system is written in the
         same transaction (bot/outbox.py), so a crash cannot keep one without the other.
+        ``also``: other rows that belong with it (its blind indexes), in the same transaction.
         """
         record = ReferralRow(
             reference=row.reference,
@@ -259,6 +260,8 @@ class Store:
         try:
             with Session(self.engine, future=True) as session, session.begin():
                 session.add(record)
+                session.flush()  # the referral first: the other rows refer to it
+                session.add_all(also)
                 if forward:
                     from bot import outbox
 
@@ -399,7 +402,11 @@ def _make_engine(url: str) -> Engine:
     else:
         if not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
+        # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool): with the
+        # PRAGMAs below that was most of the cost of storing a referral. Keep them pooled.
+        engine = create_engine(
+            url, future=True, poolclass=QueuePool, pool_size=5, connect_args={"check_same_thread": False}
+        )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
