@@ -114,6 +114,11 @@ def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
 def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
     from bot.launcher import start_console, start_stack  # imports nothing heavy, but only `up` needs it
 
+    import signal
+
+    # `kill`, a service manager or a background shell stops us with SIGTERM (a background job
+    # never sees Ctrl-C): shut the servers down the same way, not leave them running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     var_dir = Path(os.environ.get("FAMILYVOICE_VAR_DIR", PROJECT_ROOT / "var"))
     model = Path(args.model)
     started = time.monotonic()
@@ -169,6 +174,9 @@ def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, cfg: Settings) -> int:
+    import logging
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plug-in chatter is not news
     Store(cfg.db_url).migrate()
     print("The store's schema is up to date.")
     return 0
