@@ -27,14 +27,13 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
-    create_engine,
-    event,
     select,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
-from sqlalchemy.pool import QueuePool, StaticPool
+
+from bot.db import DEFAULT_PRAGMAS, make_engine
 
 PRIORITY_RANK = {"RED": 3, "AMBER": 2, "GREEN": 1}  # higher is more urgent
 STATUSES = ("complete", "incomplete")
@@ -210,7 +209,8 @@ def import_table_modules() -> None:
 
 class Store:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = _make_engine(url)
+        # SQLite ignores foreign keys unless asked.
+        self.engine: Engine = make_engine(url, pragmas=(*DEFAULT_PRAGMAS, "foreign_keys=ON"))
 
     def create_all(self) -> None:
         """Create the tables that are missing. Tests and `referrals list` on a fresh machine
@@ -384,38 +384,3 @@ def _referral(found: ReferralRow) -> StoredReferral:
         conversation_key=found.conversation_key,
         priority_rank=found.priority_rank,
     )
-
-
-def _make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        # Production servers restart and drop idle connections; check before use.
-        return create_engine(url, future=True, pool_pre_ping=True)
-
-    database = parsed.database or ""
-    in_memory = database in ("", ":memory:") or "mode=memory" in url
-    if in_memory:
-        # One shared connection, or each connection would get its own empty database.
-        engine = create_engine(
-            url, future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
-    else:
-        if not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool): with the
-        # PRAGMAs below that was most of the cost of storing a referral. Keep them pooled.
-        engine = create_engine(
-            url, future=True, poolclass=QueuePool, pool_size=5, connect_args={"check_same_thread": False}
-        )
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        # WAL lets the console read while the action server writes; SQLite ignores foreign
-        # keys unless asked; wait for a lock rather than fail at once.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    return engine

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Column, Float, Integer, LargeBinary, String, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import Column, Float, Integer, LargeBinary, String, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base
 
+from bot import db
 from bot.config import PROJECT_ROOT
 from bot.tracker_crypto import TrackerKey
 
@@ -99,26 +100,9 @@ class IdleConversation:
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for the tracker tables; ``options`` go to create_engine (e.g. Rasa's PostgreSQL
     pool size and schema). Parameters are never shown in errors: they are ciphertext anyway."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **options)
-    database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, hide_parameters=True)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        # WAL: Rasa writes while the sweeper reads. secure_delete: a purged conversation's
-        # pages are zeroed, not left for a file-carving tool (its blobs are ciphertext anyway,
-        # but the key could leak one day).
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    return engine
+    # secure_delete: a purged conversation's pages are zeroed, not left for a file-carving tool
+    # (its blobs are ciphertext anyway, but the key could leak one day).
+    return db.make_engine(url, pragmas=(*db.DEFAULT_PRAGMAS, "secure_delete=ON"), hide_parameters=True, **options)
 
 
 class EncryptedEventLog:
