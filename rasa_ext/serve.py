@@ -3,7 +3,7 @@
 Rasa configures its loggers (coloured text to stdout, structlog events as JSON) just before
 it runs a command. We let it, then replace that set-up with bot.logs: JSON lines at INFO at
 least, with every text-bearing field redacted, so Rasa's own loggers obey the same rules as
-ours. Everything else is stock ``rasa``.
+ours. Everything else is stock ``rasa`` (plus rasa_ext/speedups.py: the same checks, done once).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Optional
 import rasa.__main__ as rasa_main
 
 from bot import logs
+from rasa_ext import speedups
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
 
     # rasa.__main__.main calls this by its module-level name, last, right before the command.
     rasa_main.configure_structlog = configure_structlog
+    speedups.install()
     rasa_main.main()
 
 
