@@ -51,6 +51,7 @@ ACTIONS = {
     "decision": "recorded a decision",
     "note": "added a note",
     "audit_viewed": "viewed the audit trail",
+    "forwarding_retried": "asked for forwarding to be tried again",
     "officer_added": "account created",
     "officer_disabled": "account disabled",
     "mfa_reset": "authenticator reset",

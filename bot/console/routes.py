@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.console import views_auth, views_queue, views_referral
+from bot.console import views_auth, views_forwarding, views_queue, views_referral
 
 # Reachable with no session at all.
 PUBLIC = frozenset({"login", "login_submit", "static", "health"})
@@ -19,7 +19,7 @@ PUBLIC = frozenset({"login", "login_submit", "static", "health"})
 SECOND_FACTOR = frozenset({"code", "code_submit", "enrol", "enrol_qr", "enrol_submit"})
 ANY_SESSION = frozenset({"logout"})
 # Reachable only by managers.
-MANAGERS_ONLY = frozenset({"referral_audit"})
+MANAGERS_ONLY = frozenset({"referral_audit", "forwarding", "forwarding_retry"})
 
 REFERENCE = r"{reference:[A-Za-z0-9-]{1,32}}"
 
@@ -45,5 +45,8 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
     router.add_post(base + "/decision", views_referral.decide, name="decide")
     router.add_post(base + "/notes", views_referral.add_note, name="add_note")
     router.add_get(base + "/audit", views_referral.audit_trail, name="referral_audit")
+
+    router.add_get("/forwarding", views_forwarding.forwarding_page, name="forwarding")
+    router.add_post("/forwarding/" + REFERENCE + "/retry", views_forwarding.forwarding_retry, name="forwarding_retry")
 
     router.add_static("/static/", static_dir, name="static", append_version=True)
