@@ -10,6 +10,7 @@ Callers get frozen dataclasses, not ORM objects, so no session leaks out of this
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,20 +244,8 @@ class Store:
         same transaction (bot/outbox.py), so a crash cannot keep one without the other.
         ``also``: other rows that belong with it (its blind indexes), in the same transaction.
         """
-        record = ReferralRow(
-            reference=row.reference,
-            received_at=row.received_at,
-            channel=row.channel,
-            status=row.status,
-            priority=row.priority,
-            priority_rank=row.priority_rank,
-            emergency=row.emergency,
-            deadline=row.deadline,
-            key_id=row.key_id,
-            suite=row.suite,
-            sealed=bytes(row.sealed),
-            conversation_key=row.conversation_key,
-        )
+        # The row mirrors the dataclass field for field.
+        record = ReferralRow(**{**dataclasses.asdict(row), "sealed": bytes(row.sealed)})
         try:
             with Session(self.engine, future=True) as session, session.begin():
                 session.add(record)
@@ -370,17 +359,5 @@ class Store:
 
 
 def _referral(found: ReferralRow) -> StoredReferral:
-    return StoredReferral(
-        reference=found.reference,
-        received_at=found.received_at,
-        channel=found.channel,
-        status=found.status,
-        priority=found.priority,
-        emergency=bool(found.emergency),
-        deadline=found.deadline,
-        key_id=found.key_id,
-        suite=found.suite,
-        sealed=bytes(found.sealed),
-        conversation_key=found.conversation_key,
-        priority_rank=found.priority_rank,
-    )
+    values = {field.name: getattr(found, field.name) for field in dataclasses.fields(StoredReferral)}
+    return StoredReferral(**{**values, "emergency": bool(found.emergency), "sealed": bytes(found.sealed)})
