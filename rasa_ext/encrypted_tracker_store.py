@@ -37,6 +37,7 @@ log = structlog.get_logger(__name__)
 
 # Where this store last read or wrote a tracker: (generation, number of its events stored).
 _STORED = "_familyvoice_stored"
+RECENT_CONVERSATIONS = 256
 
 
 class TrackerStoreMisconfigured(RasaException):
@@ -74,7 +75,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             # POSTGRESQL_SCHEMA (search_path) are kept.
             self.engine = make_engine(url, **create_engine_kwargs(url))
             self.sessionmaker.configure(bind=self.engine)
-            self.event_log = EncryptedEventLog(self.engine, key)
+            # Each turn reads the whole session back; recent ones stay decrypted in memory for as
+            # long as nobody else has written them (bot/tracker_db.py checks the generation).
+            self.event_log = EncryptedEventLog(self.engine, key, cache_size=RECENT_CONVERSATIONS)
             self.event_log.create_all()
         except (TrackerCryptoError, ImportError, AttributeError) as error:
             raise TrackerStoreMisconfigured(f"the encrypted tracker store cannot start: {error}") from None
