@@ -64,12 +64,12 @@ class SmsFlow:
             logger.info("sms.replayed conversation=%s pending=%s", _short(sender_id), claim.reply is None)
             return Reply(claim.reply or [], sender_id, replayed=True)
         try:
-            messages = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
+            messages, sender = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
         except BaseException:
             # Let Twilio's retry (or her resend) be answered afresh.
             self.state.release(message.message_sid)
             raise
-        self.state.answered(message.message_sid, messages)
+        self.state.finish(message.message_sid, messages, sender)
         return Reply(messages, sender_id)
 
     async def close_report(self, sender_id: str, reason: str) -> bool:
@@ -87,7 +87,8 @@ class SmsFlow:
             self.state.mark_closed(sender_id)
         return closed
 
-    async def _turn(self, message: InboundSms, sender_id: str, now: dt.datetime) -> list[str]:
+    async def _turn(self, message: InboundSms, sender_id: str, now: dt.datetime) -> tuple[list[str], Sender]:
+        """The replies, and the sender's state for ``handle`` to keep with them."""
         sender = self.state.sender(sender_id)
         photos = photo_urls(message.form)
         keyword = sms.keyword_of(message.text) if not photos else None
@@ -98,19 +99,17 @@ class SmsFlow:
             logger.info("sms.opted_out conversation=%s", _short(sender_id))
             sender.opted_out = True
             await self._close(sender, "stop")
-            return []
+            return [], sender
         if keyword is sms.Keyword.START:
             sender.opted_out = False
-            self.state.save_sender(sender)
-            return [sms.STARTED_AGAIN_TEXT]
+            return [sms.STARTED_AGAIN_TEXT], sender
         if keyword is sms.Keyword.HELP:
-            self.state.save_sender(sender)
-            return [] if sender.opted_out else [sms.HELP_TEXT]
+            return ([] if sender.opted_out else [sms.HELP_TEXT]), sender
         if keyword is sms.Keyword.RESTART:
             await self._close(sender, "restart")
             if sender.opted_out:
-                return []
-            return [sms.TRY_AGAIN_TEXT] if sender.report_open else [sms.RESTARTED_TEXT]
+                return [], sender
+            return ([sms.TRY_AGAIN_TEXT] if sender.report_open else [sms.RESTARTED_TEXT]), sender
         if idle and sender.report_open:
             await self._close(sender, "idle")
 
@@ -126,9 +125,8 @@ class SmsFlow:
             sender.report_open = True
         else:
             replies = notes + await self._converse(sender, text)
-        self.state.save_sender(sender)
         # After STOP she gets nothing, but what she writes is still kept for the team.
-        return [] if sender.opted_out else replies
+        return ([] if sender.opted_out else replies), sender
 
     async def _close(self, sender: Sender, reason: str) -> None:
         if sender.report_open and await self.close_report(sender.sender_id, reason):
