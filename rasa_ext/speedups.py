@@ -17,6 +17,13 @@ py-spy under 20 concurrent SMS reports (see README, "Benchmark"):
   rebuilds and orders the task graph on every message (about 7%). ``SequentialGraphRunner``
   runs the same nodes with the same inputs in an order computed once per set of targets.
   Training still uses Rasa's DaskGraphRunner.
+- Copying trackers: Rasa copies every slot (``copy.copy``) for every tracker it builds, and it
+  builds one per past turn to predict the next action (7%). ``Slot.__copy__`` makes the same
+  shallow copy (a new object with the same attributes) without copy's generic reduce path.
+- Intent classification: LogisticRegressionClassifier stacks each message's features with
+  scipy's generic ``hstack``/``vstack`` even when there is one message with only sparse
+  features (our pipeline, 8%). That case now takes the sparse row as it is; any other case
+  goes through Rasa's code. Same matrix, same probabilities.
 - Calling the action server: Rasa opens a new client session, and so a new TCP connection, for
   every call (several per message). Here the sessions share one connection pool per event loop,
   so connections are kept alive between calls; idle ones are dropped after 2 s, before the
@@ -43,7 +50,12 @@ from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
+from rasa.shared.core.slots import Slot
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 KEEP_ALIVE_SECONDS = 2.0  # below Sanic's (the action server's) 5 s default
@@ -205,9 +217,29 @@ def _session(self: EndpointConfig) -> aiohttp.ClientSession:
     )
 
 
+def _slot_copy(self: Slot) -> Slot:
+    duplicate = self.__class__.__new__(self.__class__)
+    duplicate.__dict__.update(self.__dict__)
+    return duplicate
+
+
+_stock_create_X = LogisticRegressionClassifier._create_X
+
+
+def _create_X(self: LogisticRegressionClassifier, messages: List[Message]) -> Any:
+    if len(messages) == 1:
+        sparse = messages[0].get_sparse_features(attribute=TEXT)[1]
+        dense = messages[0].get_dense_features(attribute=TEXT)[1]
+        if sparse is not None and dense is None:
+            return csr_matrix(sparse.features)
+    return _stock_create_X(self, messages)
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     # processor.py loads every served model with the runner class named here.
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
     EndpointConfig.session = _session
+    Slot.__copy__ = _slot_copy
+    LogisticRegressionClassifier._create_X = _create_X

@@ -85,3 +85,29 @@ async def test_calls_to_the_action_server_reuse_one_connection(aiohttp_server, m
         assert await endpoint.request(json={"next_action": "validate_report_form", "text": text}) == {"events": [], "responses": []}
     assert [body["text"] for _, body in seen] == ["first", "Zoë \ud800 second"]
     assert seen[0][0] == seen[1][0]  # same client address and port: the connection was kept
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("text", TEXTS)
+def test_intents_and_confidences_are_the_same_with_the_quick_feature_matrix(runners, text, monkeypatch):
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    metadata, runner = runners[DaskGraphRunner]
+    stock = parse(metadata, runner, text)
+    monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", speedups._create_X)
+    assert parse(metadata, runner, text) == stock
+    assert stock["intent_ranking"]  # the classifier did run
+
+
+@pytest.mark.e2e
+def test_a_copied_slot_is_a_separate_equal_slot(runners):
+    import copy
+
+    metadata, _ = runners[DaskGraphRunner]
+    for slot in metadata.domain.slots:
+        original = copy.copy(slot)
+        duplicate = speedups._slot_copy(slot)
+        assert type(duplicate) is type(slot) and duplicate is not slot
+        assert duplicate.__dict__ == original.__dict__
+        duplicate.value = "changed"
+        assert slot.value != "changed"
