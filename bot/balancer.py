@@ -19,6 +19,17 @@ class Pool:
     port: int  # the one address clients use
     servers: tuple[int, ...]  # the workers' ports
     health_path: str
+    # How to choose a worker: HAProxy's "balance" argument. Round robin unless a request says
+    # whose it is (see RASA_BALANCE).
+    balance: str = "roundrobin"
+
+
+# The same sender to the same Rasa worker, while it is up: that worker then holds her
+# conversation in memory (rasa_ext/encrypted_tracker_store.py) instead of reading it back
+# each turn. Twilio's webhooks carry the sender as the form field From; requests without it
+# (web chat, health checks) go round robin. Correctness never depends on this: the Redis lock
+# store orders her turns and the tracker store re-reads whatever another worker wrote.
+RASA_BALANCE = "url_param From check_post"
 
 
 def haproxy_config(pools: list[Pool]) -> str:
@@ -34,7 +45,8 @@ def haproxy_config(pools: list[Pool]) -> str:
         # turn is not lost while the health check catches up.
         "    retries 3",
         "    option redispatch",
-        "    option http-server-close",
+        # Connections to the workers are kept alive between requests (HAProxy's default);
+        # closing each one cost the workers a new connection per turn.
     ]
     for pool in pools:
         lines += [
@@ -42,7 +54,7 @@ def haproxy_config(pools: list[Pool]) -> str:
             f"    bind 127.0.0.1:{pool.port}",
             f"    default_backend {pool.name}_servers",
             f"backend {pool.name}_servers",
-            "    balance roundrobin",
+            f"    balance {pool.balance}",
             f"    option httpchk GET {pool.health_path}",
         ]
         lines += [

@@ -160,10 +160,10 @@ def start_stack(
         # Issue 6: passes on idle conversations and purges old ones (bot/sweeper.py).
         spawn("sweeper", [sys.executable, "-m", "bot.sweeper"])
         if balanced:
-            from bot.balancer import Pool, start_haproxy
+            from bot.balancer import RASA_BALANCE, Pool, start_haproxy
 
             pools = [
-                Pool("rasa", stack.rasa_port, tuple(rasa_ports), "/webhooks/webchat/"),
+                Pool("rasa", stack.rasa_port, tuple(rasa_ports), "/webhooks/webchat/", balance=RASA_BALANCE),
                 Pool("actions", stack.actions_port, tuple(action_ports), "/health"),
             ]
             haproxy = start_haproxy(pools, run_dir, log_dir / f"haproxy-{stack.rasa_port}.log")
