@@ -121,8 +121,13 @@ def cmd_up(args: argparse.Namespace, cfg: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     var_dir = Path(os.environ.get("FAMILYVOICE_VAR_DIR", PROJECT_ROOT / "var"))
     model = Path(args.model)
+    if args.workers < 1 or (args.workers > 1 and not args.redis):
+        print("familyvoice up: --workers above 1 needs --redis (or FAMILYVOICE_REDIS_URL): without a shared "
+              "lock store two workers could answer one reporter's messages out of order.", file=sys.stderr)
+        return 2
     started = time.monotonic()
-    stack = start_stack(model=model, var_dir=var_dir, rasa_port=args.port, actions_port=args.actions_port)
+    stack = start_stack(model=model, var_dir=var_dir, rasa_port=args.port, actions_port=args.actions_port,
+                        workers=args.workers, redis_url=args.redis if args.workers > 1 else None)
     start_console(stack, var_dir, port=args.console_port)  # issue 5: the duty officers' console
     print(f"FamilyVoice is ready ({time.monotonic() - started:.1f} s).")
     print(f"  Duty console:     {stack.console_url}  (accounts: familyvoice officers add NAME)")
@@ -191,6 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int, default=5005)
     up.add_argument("--actions-port", type=int, default=5055)
     up.add_argument("--console-port", type=int, default=8080)  # issue 5: the duty officers' console
+    # Production shape on one machine (README, "Running in production"): N Rasa workers and N
+    # action servers behind HAProxy, Redis ordering each conversation's turns across workers.
+    up.add_argument("--workers", type=int, default=1, help="Rasa workers and action servers (more than 1 needs --redis)")
+    up.add_argument("--redis", default=os.environ.get("FAMILYVOICE_REDIS_URL"), help="Redis URL for Rasa's lock store, e.g. redis://127.0.0.1:6379/0")
     up.set_defaults(func=cmd_up)
 
     key_cmd = sub.add_parser("keys", help="the unit's key pair").add_subparsers(dest="keys_command", required=True)

@@ -71,3 +71,10 @@ def test_show_with_the_wrong_passphrase_says_so(var, capsys, monkeypatch):
 def test_show_an_unknown_reference(var, capsys):
     assert main(["referrals", "show", "FV-0000-0000", "--json"]) == 1
     assert "No referral" in capsys.readouterr().err
+
+
+def test_up_with_several_workers_and_no_redis_refuses_before_starting_anything(var, capsys, monkeypatch):
+    monkeypatch.delenv("FAMILYVOICE_REDIS_URL", raising=False)
+    assert main(["up", "--workers", "2"]) == 2
+    assert "needs --redis" in capsys.readouterr().err
+    assert not (var / "run").exists()  # no endpoints written, no process started
