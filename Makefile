@@ -35,7 +35,7 @@ run: keys model ## start everything on SQLite and print the URLs
 test: keys model browser haproxy ## run every test: unit, Rasa data and stories, end to end
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: model ## benchmark against stock Rasa on this machine and print the table (not a test)
+bench: model haproxy ## benchmark against stock Rasa on this machine and print the table (not a test)
 	@$(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## remove local state (var/, models/ link, .venv link); the caches stay
