@@ -85,6 +85,7 @@ async def test_calls_to_the_action_server_reuse_one_connection(aiohttp_server, m
         assert await endpoint.request(json={"next_action": "validate_report_form", "text": text}) == {"events": [], "responses": []}
     assert [body["text"] for _, body in seen] == ["first", "Zoë \ud800 second"]
     assert seen[0][0] == seen[1][0]  # same client address and port: the connection was kept
+    await speedups._pool().close()  # the server process keeps its pool for its life; a test does not
 
 
 @pytest.mark.e2e
