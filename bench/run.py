@@ -171,7 +171,7 @@ def _reports(first: int, count: int) -> list[dict]:
 
 
 def _seal_share(url: str, public_key: bytes, secret: bytes, first: int, count: int, start: Any) -> tuple[float, float]:
-    """One writer process (as one action server): seal ``count`` referrals once ``start`` is set."""
+    """One writer process (as one action server): seal ``count`` referrals once every writer is ready."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
     from bot.intake import Intake
@@ -181,7 +181,7 @@ def _seal_share(url: str, public_key: bytes, secret: bytes, first: int, count: i
     now = datetime.now(timezone.utc)
     events = [{"event": "user", "text": "He has bruises on his arms", "timestamp": now.timestamp()}]
     reports = _reports(first, count)
-    start.wait()
+    start.wait()  # a barrier: every writer has imported and connected
     began = time.time()
     for answers in reports:
         intake.submit(answers, events, channel="webchat", conversation_id=uuid.uuid4().hex, now=now)
@@ -206,14 +206,10 @@ def sealing_rate(url: str, count: int, writers: int = 1) -> float:
     secret = os.urandom(32)
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, ProcessPoolExecutor(writers, mp_context=context) as pool:
-        start = manager.Event()
+        start = manager.Barrier(writers + 1)
         shares = [(i * count // writers, (i + 1) * count // writers - i * count // writers) for i in range(writers)]
         running = [pool.submit(_seal_share, url, public_key, secret, first, n, start) for first, n in shares]
-        time.sleep(0.5)
-        while sum(1 for f in running if f.running()) < writers and not any(f.done() for f in running):
-            time.sleep(0.1)
-        time.sleep(3)  # each writer has imported and connected before the clock starts
-        start.set()
+        start.wait(timeout=120)
         spans = [f.result() for f in running]
     rate = count / (max(end for _, end in spans) - min(began for began, _ in spans))
     with store.engine.connect() as connection:

@@ -171,20 +171,13 @@ class SmsState:
             return Claim(new=False, reply=None)
         return Claim(new=False, reply=json.loads(self.keys.decrypt(blob, key)))
 
-    def answered(self, message_sid: str, reply: list[str]) -> None:
-        with self.store.engine.begin() as connection:
-            self._answered(connection, message_sid, reply)
-
     def finish(self, message_sid: str, reply: list[str], sender: Sender) -> None:
         """The turn is answered: keep the reply for retries and the sender's state, together."""
-        with self.store.engine.begin() as connection:
-            self._save_sender(connection, sender)
-            self._answered(connection, message_sid, reply)
-
-    def _answered(self, connection: Connection, message_sid: str, reply: list[str]) -> None:
         key = self.keys.keyed_hash("message", message_sid)
         blob = self.keys.encrypt(json.dumps(reply).encode(), key)
-        connection.execute(update(SmsReplyRow.__table__).where(SmsReplyRow.message_key == key).values(reply=blob))
+        with self.store.engine.begin() as connection:
+            self._save_sender(connection, sender)
+            connection.execute(update(SmsReplyRow.__table__).where(SmsReplyRow.message_key == key).values(reply=blob))
 
     def release(self, message_sid: str) -> None:
         """Forget a claim whose turn failed, so Twilio's retry is answered afresh."""
