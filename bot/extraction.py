@@ -8,8 +8,10 @@ words as a note.
 
 The work is split by topic, to keep each file readable:
 ``extraction_age`` (ages), ``extraction_answers`` (yes/no, don't know, anonymous),
-``extraction_people`` (names, relationships, the person of concern) and ``extraction_facts``
-(places, schools, earlier reports; and ``extract_facts`` itself).
+``extraction_people`` (names, relationships, the person of concern), ``extraction_places``
+(area, school), ``extraction_household`` (does that person live with the child),
+``extraction_injuries`` (injuries seen), ``extraction_reporter`` (earlier reports, her name,
+safe contact, whether the parent knows) and ``extraction_facts`` (``extract_facts`` itself).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from typing import Mapping
 
 from bot.extraction_age import AGE_PHRASE, parse_age
 from bot.extraction_answers import is_anonymous, is_dont_know, parse_yes_no
-from bot.extraction_facts import dont_contact, injuries_seen, lives_with_child, reported
 from bot.extraction_facts import extract_facts as _extract_facts
+from bot.extraction_household import lives_with_child
+from bot.extraction_injuries import injuries_seen
 from bot.extraction_people import person_of_concern
+from bot.extraction_reporter import dont_contact, reported
 from bot.extraction_text import Message, fold, is_name_word, lower_same_length, same_length
 from bot.slots import ANONYMOUS, NO, QUESTIONS, UNKNOWN, YES, YES_NO_SLOTS
 
