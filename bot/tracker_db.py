@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -107,62 +105,10 @@ def make_engine(url: str, **options: Any) -> Engine:
     return db.make_engine(url, pragmas=(*db.DEFAULT_PRAGMAS, "secure_delete=ON"), hide_parameters=True, **options)
 
 
-class _RecentSessions:
-    """The latest session of recently used conversations, as decrypted JSON, keyed by the
-    generation it was read or written at. Every write anywhere bumps the generation, so an
-    entry is used only while nobody (another worker, the sweeper) has written since."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._lock = threading.Lock()  # the tracker store calls in from worker threads
-        # conversation id -> (generation, timestamp of the session's first event, events)
-        self._entries: OrderedDict[str, tuple[int, float, list[bytes]]] = OrderedDict()
-
-    def get(self, conversation_id: str, generation: int) -> Optional[list[bytes]]:
-        with self._lock:
-            entry = self._entries.get(conversation_id)
-            if entry is None or entry[0] != generation:
-                return None
-            self._entries.move_to_end(conversation_id)
-            return entry[2]
-
-    def put(self, conversation_id: str, generation: int, events: list[bytes]) -> None:
-        if self.size <= 0:
-            return
-        started = float(json.loads(events[0]).get("timestamp") or 0.0) if events else 0.0
-        with self._lock:
-            self._put(conversation_id, (generation, started, events))
-
-    def extend(self, conversation_id: str, read_at: Optional[int], generation: int, added: list[tuple[dict[str, Any], bytes]]) -> None:
-        """Events were appended at ``read_at``, giving ``generation``. Kept only if a reload
-        would return exactly the entry plus them: no new session, nothing dated before it."""
-        with self._lock:
-            entry = self._entries.pop(conversation_id, None)
-            if entry is None or entry[0] != read_at:
-                return
-            _, started, events = entry
-            if any(e.get("event") == SESSION_STARTED or float(e.get("timestamp") or 0.0) < started for e, _ in added):
-                return
-            self._put(conversation_id, (generation, started, events + [plain for _, plain in added]))
-
-    def forget(self, conversation_id: str) -> None:
-        with self._lock:
-            self._entries.pop(conversation_id, None)
-
-    def _put(self, conversation_id: str, entry: tuple[int, float, list[bytes]]) -> None:
-        self._entries[conversation_id] = entry
-        self._entries.move_to_end(conversation_id)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-
 class EncryptedEventLog:
-    def __init__(self, engine: Engine, key: TrackerKey, *, cache_size: int = 0) -> None:
-        """``cache_size``: how many conversations' latest session to keep decrypted in memory
-        (Rasa's server: each turn reads the whole session back; 0 for everyone else)."""
+    def __init__(self, engine: Engine, key: TrackerKey) -> None:
         self.engine = engine
         self.key = key
-        self._recent = _RecentSessions(cache_size)
 
     @classmethod
     def from_url(cls, url: str, key: TrackerKey) -> "EncryptedEventLog":
@@ -180,16 +126,9 @@ class EncryptedEventLog:
         returns), or every session. Raises :class:`ConversationBusy` while the sweeper holds it."""
         handle = self.key.handle(conversation_id)
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(ConversationRow.generation, ConversationRow.claimed_until).where(ConversationRow.handle == handle)
-            ).first()
-            if row is None:
+            generation = self._generation(connection, conversation_id, now)
+            if generation is None:
                 return Snapshot(conversation_id, [], None)
-            if row.claimed_until is not None and row.claimed_until > (time.time() if now is None else now):
-                raise ConversationBusy(conversation_id)
-            cached = None if all_sessions else self._recent.get(conversation_id, row.generation)
-            if cached is not None:
-                return Snapshot(conversation_id, [json.loads(e) for e in cached], row.generation)
             query = select(EventRow.data).where(EventRow.sender_id == handle)
             if not all_sessions:
                 started = (
@@ -199,10 +138,14 @@ class EncryptedEventLog:
                 )
                 query = query.where((EventRow.timestamp >= started) | started.is_(None))
             blobs = connection.execute(query.order_by(EventRow.id)).scalars().all()
-        plain = [self.key.open(blob, conversation_id) for blob in blobs]
-        if not all_sessions:
-            self._recent.put(conversation_id, row.generation, plain)
-        return Snapshot(conversation_id, [json.loads(e) for e in plain], row.generation)
+        return Snapshot(conversation_id, [json.loads(self.key.open(blob, conversation_id)) for blob in blobs], generation)
+
+    def generation(self, conversation_id: str, *, now: float | None = None) -> Optional[int]:
+        """Where the conversation stands (None: nothing stored), without reading its events: a
+        worker holding it in memory (bot/tracker_cache.py) checks nobody wrote it since.
+        Raises :class:`ConversationBusy` while the sweeper holds it."""
+        with self.engine.connect() as connection:
+            return self._generation(connection, conversation_id, now)
 
     def conversation_ids(self) -> list[str]:
         with self.engine.connect() as connection:
@@ -229,14 +172,9 @@ class EncryptedEventLog:
         self, conversation_id: str, events: Iterable[dict[str, Any]], *, generation: Optional[int], now: float | None = None
     ) -> int:
         """Add events after those read at ``generation``; returns the new generation."""
-        try:
-            with self.engine.begin() as connection:
-                new = self._bump(connection, conversation_id, generation, now, claimed=False)
-                added = self._insert(connection, conversation_id, events)
-        except BaseException:
-            self._recent.forget(conversation_id)
-            raise
-        self._recent.extend(conversation_id, generation, new, added)
+        with self.engine.begin() as connection:
+            new = self._bump(connection, conversation_id, generation, now, claimed=False)
+            self._insert(connection, conversation_id, events)
         return new
 
     def replace(
@@ -250,7 +188,6 @@ class EncryptedEventLog:
     ) -> int:
         """Forget every event of the conversation and keep only ``events`` (the residue).
         ``claimed``: the sweeper, holding the claim at ``generation``, releases it."""
-        self._recent.forget(conversation_id)
         with self.engine.begin() as connection:
             new = self._bump(connection, conversation_id, generation, now, claimed=claimed)
             connection.execute(delete(EventRow).where(EventRow.sender_id == self.key.handle(conversation_id)))
@@ -260,7 +197,6 @@ class EncryptedEventLog:
     def delete(self, conversation_id: str, *, generation: int, claimed: bool = False, now: float | None = None) -> None:
         """Forget the conversation entirely, if it is still at ``generation``."""
         handle = self.key.handle(conversation_id)
-        self._recent.forget(conversation_id)
         with self.engine.begin() as connection:
             self._bump(connection, conversation_id, generation, now, claimed=claimed)
             connection.execute(delete(EventRow).where(EventRow.sender_id == handle))
@@ -284,6 +220,17 @@ class EncryptedEventLog:
             self._bump(connection, conversation_id, generation, None, claimed=True)
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _generation(self, connection: Connection, conversation_id: str, now: float | None) -> Optional[int]:
+        row = connection.execute(
+            select(ConversationRow.generation, ConversationRow.claimed_until)
+            .where(ConversationRow.handle == self.key.handle(conversation_id))
+        ).first()
+        if row is None:
+            return None
+        if row.claimed_until is not None and row.claimed_until > (time.time() if now is None else now):
+            raise ConversationBusy(conversation_id)
+        return int(row.generation)
 
     def _bump(
         self, connection: Connection, conversation_id: str, generation: Optional[int], now: float | None, claimed: bool
@@ -318,24 +265,19 @@ class EncryptedEventLog:
             raise ConversationChanged(conversation_id)
         return generation + 1
 
-    def _insert(
-        self, connection: Connection, conversation_id: str, events: Iterable[dict[str, Any]]
-    ) -> list[tuple[dict[str, Any], bytes]]:
-        """Write the events; returns each with the plaintext that was sealed."""
+    def _insert(self, connection: Connection, conversation_id: str, events: Iterable[dict[str, Any]]) -> None:
         handle = self.key.handle(conversation_id)
-        added = [(e, json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) for e in events]
         rows = [
             {
                 "sender_id": handle,
                 "type_name": str(e.get("event")),
                 "timestamp": float(e.get("timestamp") or time.time()),
-                "data": self.key.seal(plain, conversation_id),
+                "data": self.key.seal(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), conversation_id),
             }
-            for e, plain in added
+            for e in events
         ]
         if rows:
             connection.execute(insert(EventRow), rows)
-        return added
 
     def _open_id(self, handle: str, sealed: bytes) -> str:
         return self.key.open(sealed, handle, purpose="conversation-id").decode("utf-8")

@@ -30,6 +30,7 @@ from rasa.shared.exceptions import RasaException
 
 from bot import retention
 from bot.config import settings
+from bot.tracker_cache import BetweenTurns, is_one_whole_session
 from bot.tracker_crypto import TrackerCryptoError, load_tracker_key
 from bot.tracker_db import EncryptedEventLog, EventRow, TrackerBase, TrackerDbError, make_engine, tracker_db_url
 
@@ -75,10 +76,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             # POSTGRESQL_SCHEMA (search_path) are kept.
             self.engine = make_engine(url, **create_engine_kwargs(url))
             self.sessionmaker.configure(bind=self.engine)
-            # Each turn reads the whole session back; recent ones stay decrypted in memory for as
-            # long as nobody else has written them (bot/tracker_db.py checks the generation).
-            self.event_log = EncryptedEventLog(self.engine, key, cache_size=RECENT_CONVERSATIONS)
+            self.event_log = EncryptedEventLog(self.engine, key)
             self.event_log.create_all()
+            # Each turn would read back, decrypt and replay the session it wrote a moment ago;
+            # recent trackers stay in memory for as long as nobody else writes them.
+            self.between_turns: BetweenTurns[DialogueStateTracker] = BetweenTurns(RECENT_CONVERSATIONS)
         except (TrackerCryptoError, ImportError, AttributeError) as error:
             raise TrackerStoreMisconfigured(f"the encrypted tracker store cannot start: {error}") from None
         log.info("tracker_store.ready", backend=self.engine.dialect.name, encrypted=True)
@@ -92,6 +94,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         try:
+            if not fetch_events_from_all_sessions:
+                kept = self.between_turns.take(sender_id, self.event_log.generation(sender_id))
+                if kept is not None:
+                    return kept
             snapshot = self.event_log.load(sender_id, all_sessions=fetch_events_from_all_sessions)
         except TrackerDbError as error:
             log.warning("tracker.busy", conversation=sender_id, reason=type(error).__name__)
@@ -117,10 +123,12 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             snapshot = self.event_log.load(conversation_id)
             generation, stored = snapshot.generation, len(snapshot.events)
         events = list(tracker.events)
+        compacted = False
         try:
             if tracker.get_slot(retention.REFERENCE_SLOT) and retention.may_compact(as_dicts := [e.as_dict() for e in events]):
                 reference = str(retention.slot_values(as_dicts)[retention.REFERENCE_SLOT])
                 generation = self.event_log.replace(conversation_id, retention.residue(reference), generation=generation)
+                compacted = True
                 log.info("tracker.compacted", conversation=conversation_id, reference=reference)
             elif len(events) > stored:  # (Rasa also saves brand-new, empty trackers: nothing to write)
                 new = [e.as_dict() for e in events[stored:]]
@@ -128,6 +136,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         except TrackerDbError as error:
             # The sweeper sealed this conversation while the turn ran: refuse the turn (she is
             # asked to send it again) rather than mix it into what was sealed.
+            self.between_turns.forget(conversation_id)
             log.warning("tracker.conflict", conversation=conversation_id, reason=type(error).__name__)
             raise
         setattr(tracker, _STORED, (generation, len(events)))
+        if not compacted and generation is not None and is_one_whole_session((e.type_name, e.timestamp) for e in events):
+            self.between_turns.keep(conversation_id, generation, tracker)
+        else:  # a new session or the residue: the next turn reads back what is stored
+            self.between_turns.forget(conversation_id)

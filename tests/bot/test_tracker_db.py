@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.tracker_crypto import TrackerKey
-from bot.tracker_db import ConversationBusy, ConversationChanged, EncryptedEventLog, make_engine
+from bot.tracker_db import ConversationBusy, ConversationChanged, EncryptedEventLog
 from tests.bot.rasa_events import session_start, slot, turn, user
 from tests.bot.test_store import postgres_admin, postgres_url  # noqa: F401 - fixtures
 
@@ -132,50 +132,16 @@ def test_another_key_reads_nothing(log):
     assert thief.load(SENDER).events == []  # cannot even find the conversation by its id
 
 
-# --- the Rasa server's cache of recent sessions (bot.tracker_db._RecentSessions) ---------------
+# --- the generation alone, for a worker holding the conversation in memory ---------------------
 
 
-@pytest.fixture
-def two_workers(tmp_path: Path) -> Iterator[tuple[EncryptedEventLog, EncryptedEventLog]]:
-    """Two Rasa workers' views of one database, each with its own cache."""
-    key = TrackerKey.generate()
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    first = EncryptedEventLog(make_engine(url), key, cache_size=8)
-    first.create_all()
-    second = EncryptedEventLog(make_engine(url), key, cache_size=8)
-    yield first, second
-    first.engine.dispose()
-    second.engine.dispose()
-
-
-def test_a_cached_session_is_what_a_fresh_read_returns_turn_after_turn(two_workers):
-    cached, _ = two_workers
-    uncached = EncryptedEventLog(cached.engine, cached.key)
-    generation = cached.append(SENDER, conversation(), generation=None)
-    for step in range(3):
-        more = turn(f"answer {step}", T + 10 + step, {"child_age": str(step)}, "Next?")
-        generation = cached.append(SENDER, more, generation=cached.load(SENDER).generation)
-        assert cached.load(SENDER) == uncached.load(SENDER)
-    assert cached.load(SENDER).generation == generation
-
-
-def test_a_write_by_another_worker_is_never_hidden_by_the_cache(two_workers):
-    first, second = two_workers
-    first.append(SENDER, conversation(), generation=None)
-    assert len(first.load(SENDER).events) == len(conversation())  # now cached in the first worker
-    extra = turn("his dad hits him", T + 20, {"concern_description": "his dad hits him"}, "When?")
-    second.append(SENDER, extra, generation=second.load(SENDER).generation)
-    assert first.load(SENDER).events == conversation() + extra
-
-
-def test_a_new_session_or_compaction_drops_the_cached_one(two_workers):
-    first, second = two_workers
-    first.append(SENDER, conversation(), generation=None)
-    later = [*session_start(T + 100), *turn("hello again", T + 101, {}, "Hi")]
-    first.append(SENDER, later, generation=first.load(SENDER).generation)
-    assert first.load(SENDER).events == later  # only the latest session, as Rasa asks
-    residue = [slot("reference", "FV-ABCD-EFGH", T + 200)]
-    second.replace(SENDER, residue, generation=second.load(SENDER).generation)
-    assert first.load(SENDER).events == residue
-    first.delete(SENDER, generation=first.load(SENDER).generation)
-    assert first.load(SENDER).events == []
+def test_generation_moves_with_every_write_and_says_when_the_sweeper_holds_it(log):
+    assert log.generation(SENDER) is None
+    first = log.append(SENDER, conversation(), generation=None)
+    assert log.generation(SENDER) == first == log.load(SENDER).generation
+    second = log.append(SENDER, turn("more", T + 30, {}, "Next?"), generation=first)
+    assert log.generation(SENDER) == second != first
+    claimed = log.claim(SENDER, generation=second, now=T + 40)
+    with pytest.raises(ConversationBusy):
+        log.generation(SENDER, now=T + 41)
+    assert log.generation(SENDER, now=T + 40 + 61) == claimed  # the lease ran out

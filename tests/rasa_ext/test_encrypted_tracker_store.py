@@ -168,3 +168,100 @@ def test_without_a_key_it_refuses_to_start_rather_than_keep_plaintext(url, domai
     monkeypatch.setenv("FAMILYVOICE_KEYS_DIR", str(tmp_path / "no-keys"))
     with pytest.raises(TrackerStoreMisconfigured, match="keys init"):
         TrackerStore.create(EndpointConfig(url=url, type=STORE), domain)
+
+
+# --- trackers kept in memory between turns (bot/tracker_cache.py) --------------------------------
+
+
+@pytest.fixture
+def second_worker(url: str, domain: Domain, key: TrackerKey, store: TrackerStore) -> Iterator[TrackerStore]:
+    """Another Rasa worker on the same database, with its own memory."""
+    created = TrackerStore.create(EndpointConfig(url=url, type=STORE), domain)
+    yield created
+    created.engine.dispose()
+
+
+def events_of(tracker) -> list[dict]:
+    return [e.as_dict() for e in tracker.events]
+
+
+def stored_session(store: EncryptedSQLTrackerStore) -> list[dict]:
+    return store.event_log.load(SENDER).events
+
+
+def next_turn(tracker, text: str) -> None:
+    tracker.update(UserUttered(text, intent={"name": "inform", "confidence": 0.9}))
+    tracker.update(BotUttered("Thank you. Anything else?"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def started_session(store: TrackerStore):
+    """A conversation as Rasa leaves it after its first turn, read back once (so it is kept)."""
+    tracker = run(store.get_or_create_tracker(SENDER, append_action_listen=False))
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    next_turn(tracker, "my grandson has bruises")
+    run(store.save(tracker))
+    return run(store.retrieve(SENDER))
+
+
+def test_a_kept_tracker_is_what_the_database_holds_turn_after_turn(store):
+    tracker = started_session(store)
+    for step in range(3):
+        next_turn(tracker, f"answer {step}")
+        run(store.save(tracker))
+        again = run(store.retrieve(SENDER))
+        assert again is tracker  # from memory: no read back, decrypt and replay
+        assert events_of(again) == stored_session(store)
+        tracker = again
+
+
+def test_a_write_by_another_worker_is_never_hidden_by_memory(store, second_worker):
+    tracker = started_session(store)
+    next_turn(tracker, "first worker's turn")
+    run(store.save(tracker))  # kept in the first worker's memory
+    theirs = run(second_worker.retrieve(SENDER))
+    next_turn(theirs, "his dad hits him")  # the next message reached the other worker
+    run(second_worker.save(theirs))
+    ours = run(store.retrieve(SENDER))
+    assert ours is not tracker and events_of(ours) == events_of(theirs) == stored_session(store)
+
+
+def test_a_turn_that_fails_before_saving_leaves_nothing_in_memory(store):
+    tracker = started_session(store)
+    run(store.save(tracker))
+    held = run(store.retrieve(SENDER))
+    next_turn(held, "a message whose turn crashed")  # never saved
+    again = run(store.retrieve(SENDER))
+    assert again is not held and "a message whose turn crashed" not in str(events_of(again))
+    assert events_of(again) == stored_session(store)
+
+
+def test_the_sweeper_or_a_conflict_is_never_hidden_by_memory(store):
+    tracker = started_session(store)
+    run(store.save(tracker))
+    store.event_log.claim(SENDER, generation=store.event_log.generation(SENDER))
+    with pytest.raises(ConversationBusy):
+        run(store.retrieve(SENDER))  # the sweeper holds it, though this worker has it in memory
+    next_turn(tracker, "she is 4")
+    with pytest.raises(ConversationChanged):
+        run(store.save(tracker))
+    assert len(store.between_turns) == 0
+
+
+def test_a_new_session_or_the_residue_is_read_back_from_the_database(store):
+    tracker = started_session(store)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    next_turn(tracker, "hello again")
+    run(store.save(tracker))
+    latest = run(store.retrieve(SENDER))
+    assert latest is not tracker and events_of(latest) == stored_session(store)
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["hello again"]
+    run(store.save(latest))
+    latest.update(SlotSet("reference", "FV-7K3M-Q9XD"))
+    latest.update(SlotSet("submitted", True))
+    run(store.save(latest))  # sealed: compacted to the residue
+    residue = run(store.retrieve(SENDER))
+    assert residue is not latest and not any(isinstance(e, UserUttered) for e in residue.events)
