@@ -131,3 +131,16 @@ def test_an_event_class_defined_later_is_still_found():
 def test_request_bodies_are_the_same_json_as_rasas(value):
     body = speedups._dumps(value)
     assert json.loads(body) == json.loads(json.dumps(value)) or body == json.dumps(value)
+
+
+def test_an_empty_domain_is_told_apart_from_ours_as_in_rasa():
+    from rasa.shared.core.domain import Domain
+
+    from bot.config import PROJECT_ROOT
+
+    ours = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    for domain in (Domain.empty(), ours, Domain.from_dict({"intents": ["greet"]})):
+        stock = speedups._stock_is_empty(domain)
+        assert speedups._is_empty(domain) is stock
+        assert speedups._is_empty(domain) is stock  # asked again: the kept answer
+    assert speedups._is_empty(Domain.empty()) and not speedups._is_empty(ours)
