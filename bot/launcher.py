@@ -113,10 +113,11 @@ def start_stack(
     action_ports = [free_port() for _ in range(workers)] if balanced else [stack.actions_port]
 
     endpoints = run_dir / f"endpoints-{stack.rasa_port}.yml"
-    # No action reads the domain: selective domain keeps Rasa from sending all of it (14 kB of
-    # JSON, built, sent and parsed) with every form turn.
+    # No action reads the domain, and the form's validation reads only the current message:
+    # Rasa need not send (nor the action server parse) all of either with every message.
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n  enable_selective_domain: true\n'
+        f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n'
+        "  enable_selective_domain: true\n  current_turn_only: [validate_report_form]\n"
     )
     # --- conversations at rest (issue 6): encrypted tracker store; database and key come from
     # FAMILYVOICE_TRACKER_DB_URL / FAMILYVOICE_TRACKER_KEY(_FILE) or this var dir (tracker.db).

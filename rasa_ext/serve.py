@@ -3,7 +3,8 @@
 Rasa configures its loggers (coloured text to stdout, structlog events as JSON) just before
 it runs a command. We let it, then replace that set-up with bot.logs: JSON lines at INFO at
 least, with every text-bearing field redacted, so Rasa's own loggers obey the same rules as
-ours. Everything else is stock ``rasa`` (plus rasa_ext/speedups.py: the same checks, done once).
+ours. Everything else is stock ``rasa`` (plus rasa_ext/speedups.py: the same checks, done once;
+and rasa_ext/selective_history.py: actions listed in the endpoint get only the current turn).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Optional
 import rasa.__main__ as rasa_main
 
 from bot import logs
-from rasa_ext import speedups
+from rasa_ext import selective_history, speedups
 
 
 def main() -> None:
@@ -27,6 +28,7 @@ def main() -> None:
     # rasa.__main__.main calls this by its module-level name, last, right before the command.
     rasa_main.configure_structlog = configure_structlog
     speedups.install()
+    selective_history.install()
     rasa_main.main()
 
 

@@ -96,6 +96,11 @@ def test_intents_and_confidences_are_the_same_with_the_quick_feature_matrix(runn
     metadata, runner = runners[DaskGraphRunner]
     stock = parse(metadata, runner, text)
     monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", speedups._create_X)
+
+    def not_the_quick_path(*_args):
+        raise AssertionError("our pipeline's messages should take the quick path")
+
+    monkeypatch.setattr(speedups, "_stock_create_X", not_the_quick_path)
     assert parse(metadata, runner, text) == stock
     assert stock["intent_ranking"]  # the classifier did run
 
