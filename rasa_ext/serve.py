@@ -4,7 +4,8 @@ Rasa configures its loggers (coloured text to stdout, structlog events as JSON) 
 it runs a command. We let it, then replace that set-up with bot.logs: JSON lines at INFO at
 least, with every text-bearing field redacted, so Rasa's own loggers obey the same rules as
 ours. Everything else is stock ``rasa`` (plus rasa_ext/speedups.py: the same checks, done once;
-and rasa_ext/selective_history.py: actions listed in the endpoint get only the current turn).
+rasa_ext/selective_history.py: actions listed in the endpoint get only the current turn;
+rasa_ext/debug_copies.py: no deep copies for debug lines that are never written).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Optional
 import rasa.__main__ as rasa_main
 
 from bot import logs
-from rasa_ext import selective_history, speedups
+from rasa_ext import debug_copies, selective_history, speedups
 
 
 def main() -> None:
@@ -29,6 +30,7 @@ def main() -> None:
     rasa_main.configure_structlog = configure_structlog
     speedups.install()
     selective_history.install()
+    debug_copies.install()
     rasa_main.main()
 
 

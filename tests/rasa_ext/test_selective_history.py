@@ -3,10 +3,12 @@ tracker state Rasa sends; every other action gets what stock Rasa sends."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -27,7 +29,7 @@ def tracker(domain: Domain) -> DialogueStateTracker:
         ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
         UserUttered("my grandson has bruises on his arms", intent={"name": "inform", "confidence": 0.9},
                     input_channel="twilio_sms"),
-        ActionExecuted("report_form"), SlotSet("concern_description", "my grandson has bruises on his arms"),
+        ActionExecuted("report_form"), ActiveLoop("report_form"), SlotSet("concern_description", "my grandson has bruises on his arms"),
         BotUttered("How old is he?"), ActionExecuted("action_listen"),
         UserUttered("he is 6", intent={"name": "inform", "confidence": 0.8}, input_channel="twilio_sms"),
         ActionExecuted("report_form"),
@@ -50,6 +52,9 @@ def test_a_listed_action_gets_the_current_turn_and_the_rest_as_rasa_sends_it(tra
         call["tracker"].pop("events")
     assert trimmed == stock  # slots, latest message, loop, channel...: all as Rasa sends them
     assert trimmed["tracker"]["slots"]["concern_description"] == "my grandson has bruises on his arms"
+    assert trimmed["tracker"]["active_loop"]["name"] == "report_form"
+    assert trimmed["tracker"]["active_loop"]["trigger_message"]["text"] == "my grandson has bruises on his arms"
+    assert json.dumps(trimmed, sort_keys=True) == json.dumps(stock, sort_keys=True)  # the same bytes go out
     assert "domain" not in trimmed
 
 
