@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from bot.indicators_table import (
@@ -175,7 +176,14 @@ def _evidence(text: str, s: int, e: int, m_start: int, m_end: int) -> str:
 
 def find_all(text: str | None, *, child_said: bool = False) -> list[Hit]:
     """Every indicator in every sentence, in the order they appear."""
-    return list(_scan(text, child_said)) if text else []
+    return list(_scan_once(text, child_said)) if text else []
+
+
+@lru_cache(maxsize=256)
+def _scan_once(text: str, child_said: bool) -> tuple[Hit, ...]:
+    # Sealing a report scans the same texts several times (concern types, then triage's
+    # rules), and the form scans each message for danger and partners: each text once.
+    return tuple(_scan(text, child_said))
 
 
 def find(text: str | None, *, child_said: bool = False) -> list[Hit]:

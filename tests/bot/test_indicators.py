@@ -192,3 +192,19 @@ def test_concern_types_ignore_indicators_that_are_not_concerns() -> None:
     assert concern_types(["she's in danger", "nobody came", "only 10 weeks old"]) == []
     assert concern_types([]) == []
     assert concern_types(["he touched her private parts"]) == ["sexual_abuse"]
+
+
+def test_a_text_is_scanned_once_and_each_caller_gets_its_own_list(monkeypatch):
+    import bot.indicators as module
+
+    text = "His mum's new boyfriend hits him and he has bruises, seen on visit 7731"
+    scans = []
+    real_scan = module._scan
+    monkeypatch.setattr(module, "_scan", lambda t, child_said: scans.append(t) or real_scan(t, child_said))
+    module._scan_once.cache_clear()
+    first = module.find_all(text)
+    first.append("something the caller added")
+    again = module.find_all(text)
+    assert scans == [text]  # sealing asks several times; scanned once
+    assert "something the caller added" not in again and again == first[:-1] and again
+    assert module.find_all(text, child_said=True) is not None and scans == [text, text]  # its own rules
