@@ -25,6 +25,13 @@ class LoadResult:
     conversations_done: int = 0
     errors: int = 0
 
+    def add(self, other: "LoadResult") -> None:
+        """Fold in another window's measurements."""
+        self.seconds += other.seconds
+        self.latencies_ms += other.latencies_ms
+        self.conversations_done += other.conversations_done
+        self.errors += other.errors
+
     @property
     def turns_per_second(self) -> float:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
