@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, delete, select, update
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -93,6 +93,17 @@ class SmsSenderRow(Base):
     report_open = Column(Boolean, nullable=False, default=False)
     last_seen = Column(UTCDateTime, nullable=False, index=True)
     state = Column(LargeBinary, nullable=True)
+
+
+# What every webhook runs (claim, read the sender, finish), built once: building the
+# statements and their cache keys per call was a measurable part of a worker's time.
+_replies, _senders = SmsReplyRow.__table__, SmsSenderRow.__table__
+_CLAIM = _replies.insert()
+_REPLY_FOR = select(_replies.c.reply).where(_replies.c.message_key == bindparam("key_"))
+_KEEP_REPLY = update(_replies).where(_replies.c.message_key == bindparam("key_"))  # SET from the parameters
+_READ_SENDER = select(_senders).where(_senders.c.sender_id == bindparam("sender_"))
+_SAVE_SENDER = update(_senders).where(_senders.c.sender_id == bindparam("sender_"))  # SET from the parameters
+_NEW_SENDER = _senders.insert()
 
 
 class SmsMediaRow(Base):
@@ -158,15 +169,14 @@ class SmsState:
 
     def claim(self, message_sid: str, sender_id: str, now: dt.datetime | None = None) -> Claim:
         key = self.keys.keyed_hash("message", message_sid)
-        replies = SmsReplyRow.__table__
         try:
             with self.store.engine.begin() as connection:
-                connection.execute(replies.insert().values(message_key=key, sender_id=sender_id, received_at=now or _now()))
+                connection.execute(_CLAIM, {"message_key": key, "sender_id": sender_id, "received_at": now or _now()})
             return Claim(new=True)
         except IntegrityError:
             pass
         with self.store.engine.connect() as connection:
-            blob = connection.execute(select(replies.c.reply).where(replies.c.message_key == key)).scalar()
+            blob = connection.execute(_REPLY_FOR, {"key_": key}).scalar()
         if blob is None:  # still being answered, or released in between: no reply to replay yet
             return Claim(new=False, reply=None)
         return Claim(new=False, reply=json.loads(self.keys.decrypt(blob, key)))
@@ -177,7 +187,7 @@ class SmsState:
         blob = self.keys.encrypt(json.dumps(reply).encode(), key)
         with self.store.engine.begin() as connection:
             self._save_sender(connection, sender)
-            connection.execute(update(SmsReplyRow.__table__).where(SmsReplyRow.message_key == key).values(reply=blob))
+            connection.execute(_KEEP_REPLY, {"key_": key, "reply": blob})
 
     def release(self, message_sid: str) -> None:
         """Forget a claim whose turn failed, so Twilio's retry is answered afresh."""
@@ -192,9 +202,8 @@ class SmsState:
     # --- senders ------------------------------------------------------------------------
 
     def sender(self, sender_id: str) -> Sender:
-        senders = SmsSenderRow.__table__
         with self.store.engine.connect() as connection:
-            row = connection.execute(select(senders).where(senders.c.sender_id == sender_id)).first()
+            row = connection.execute(_READ_SENDER, {"sender_": sender_id}).first()
         if row is None:
             return Sender(sender_id)
         state = json.loads(self.keys.decrypt(row.state, sender_id)) if row.state else {}
@@ -219,10 +228,9 @@ class SmsState:
             last_seen=sender.last_seen or _now(),
             state=self.keys.encrypt(json.dumps(state).encode(), sender.sender_id),
         )
-        senders = SmsSenderRow.__table__
-        done = connection.execute(update(senders).where(senders.c.sender_id == sender.sender_id).values(**values))
+        done = connection.execute(_SAVE_SENDER, {"sender_": sender.sender_id, **values})
         if done.rowcount == 0:
-            connection.execute(senders.insert().values(sender_id=sender.sender_id, **values))
+            connection.execute(_NEW_SENDER, {"sender_id": sender.sender_id, **values})
 
     def idle_open_reports(self, cutoff: dt.datetime) -> list[str]:
         """Conversations with a report open and no message since ``cutoff``."""

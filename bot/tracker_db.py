@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Column, Float, Integer, LargeBinary, String, delete, func, insert, select, update
+from sqlalchemy import Column, Float, Integer, LargeBinary, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base
@@ -67,6 +67,25 @@ class ConversationRow(TrackerBase):
     sealed_id = Column(LargeBinary, nullable=False)  # the conversation id, for the sweeper
     generation = Column(Integer, nullable=False)
     claimed_until = Column(Float, nullable=True)  # the sweeper's lease, epoch seconds
+
+
+# The statements every turn runs, built once: building them and working out their cache key on
+# every call was a twentieth of a Rasa worker's time under load.
+_conversations = ConversationRow.__table__
+_READ_GENERATION = select(_conversations.c.generation, _conversations.c.claimed_until).where(
+    _conversations.c.handle == bindparam("handle_")
+)
+_NEXT_GENERATION = (
+    update(_conversations)
+    .where(
+        _conversations.c.handle == bindparam("handle_"),
+        _conversations.c.generation == bindparam("read_at"),
+        # No live claim (the sweeper's): none at all, or one that has run out.
+        _conversations.c.claimed_until.is_(None) | ~(_conversations.c.claimed_until > bindparam("now_")),
+    )
+    .values(generation=bindparam("next_"))
+)
+_INSERT_EVENTS = insert(EventRow.__table__)
 
 
 class TrackerDbError(Exception):
@@ -222,10 +241,7 @@ class EncryptedEventLog:
     # --- internals -------------------------------------------------------------------------------
 
     def _generation(self, connection: Connection, conversation_id: str, now: float | None) -> Optional[int]:
-        row = connection.execute(
-            select(ConversationRow.generation, ConversationRow.claimed_until)
-            .where(ConversationRow.handle == self.key.handle(conversation_id))
-        ).first()
+        row = connection.execute(_READ_GENERATION, {"handle_": self.key.handle(conversation_id)}).first()
         if row is None:
             return None
         if row.claimed_until is not None and row.claimed_until > (time.time() if now is None else now):
@@ -254,14 +270,15 @@ class EncryptedEventLog:
             except IntegrityError:
                 raise ConversationChanged(conversation_id) from None  # another turn created it first
             return 1
-        query = update(ConversationRow).where(ConversationRow.handle == handle, ConversationRow.generation == generation)
         if claimed:
-            query = query.values(generation=generation + 1, claimed_until=None)
+            query = update(ConversationRow).where(ConversationRow.handle == handle, ConversationRow.generation == generation)
+            done = connection.execute(query.values(generation=generation + 1, claimed_until=None))
         else:
             at = time.time() if now is None else now
-            live_claim = ConversationRow.claimed_until > at
-            query = query.where(ConversationRow.claimed_until.is_(None) | ~live_claim).values(generation=generation + 1)
-        if connection.execute(query).rowcount != 1:
+            done = connection.execute(
+                _NEXT_GENERATION, {"handle_": handle, "read_at": generation, "now_": at, "next_": generation + 1}
+            )
+        if done.rowcount != 1:
             raise ConversationChanged(conversation_id)
         return generation + 1
 
@@ -277,7 +294,7 @@ class EncryptedEventLog:
             for e in events
         ]
         if rows:
-            connection.execute(insert(EventRow), rows)
+            connection.execute(_INSERT_EVENTS, rows)
 
     def _open_id(self, handle: str, sealed: bytes) -> str:
         return self.key.open(sealed, handle, purpose="conversation-id").decode("utf-8")
