@@ -25,7 +25,7 @@ from bot.keys import load_intake_secret
 from bot.referral import Attachment
 from bot.sms_flow import CLOSE_KEY
 from bot.sms_state import SENDER_PREFIX, SmsKeys, SmsState
-from bot.transcript import current_report_events
+from bot.transcript import current_report_events, without_followup_turns
 from bot.config import settings
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class ActionRestart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reason = ((tracker.latest_message or {}).get("metadata") or {}).get(CLOSE_KEY, "typed")
         # "/restart" is how the channel closes a report, not something she said.
-        events = [event for event in tracker.events if not _is_close_message(event)]
+        # Nor is coming back to an earlier report (her reference, her PIN tries): a follow-up she
+        # gave up on leaves nothing to seal.
+        events = without_followup_turns(event for event in tracker.events if not _is_close_message(event))
         said = any(event.get("event") == "user" for event in current_report_events(events))
         try:
             photos, photo_ids = held_photos(tracker.sender_id)

@@ -25,6 +25,33 @@ def current_report_events(events: Iterable[dict[str, Any]]) -> list[dict[str, An
     return events
 
 
+FOLLOWUP_FORM = "followup_form"
+
+
+def without_followup_turns(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events without her attempts to come back to an earlier report: the message that
+    asked to, then everything said while the follow-up form ran (her reference, her PIN tries).
+    Those prove who she is; they are not a report, and a PIN must never end up in one."""
+    events = list(events)
+    dropped: set[int] = set()
+    coming_back = False
+    last_message = None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "active_loop":
+            starts = event.get("name") == FOLLOWUP_FORM
+            if starts and not coming_back and last_message is not None:
+                dropped.add(last_message)  # "I want to add to my report FV-..."
+            coming_back = starts
+        elif kind == "restart":
+            coming_back = False
+        elif kind in ("user", "bot") and coming_back:
+            dropped.add(index)
+        if kind == "user":
+            last_message = index
+    return [event for index, event in enumerate(events) if index not in dropped]
+
+
 def turns(events: Iterable[dict[str, Any]]) -> list[Turn]:
     result: list[Turn] = []
     for event in current_report_events(events):

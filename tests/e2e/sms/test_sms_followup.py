@@ -42,3 +42,21 @@ def test_she_adds_to_her_report_by_sms_from_another_phone(sms_stack, sms_var_dir
     assert [a["text"] for a in referral["additions"]] == ["He had a new bruise on his cheek on Friday"]
     assert referral["concern"]["description"] == ANSWERS["concern_description"]
     assert PIN.encode() not in (sms_var_dir / "familyvoice.db").read_bytes()
+
+
+def test_a_follow_up_she_gives_up_on_seals_nothing_and_keeps_no_pin(sms_stack, sms_var_dir, fake_twilio):
+    """Her reference and PIN tries prove who she is; they are not a report. When she stops part
+    way and the idle close runs, no 'incomplete' referral appears holding them."""
+    import time
+
+    from tests.e2e.sms.test_sms_report import age_conversations, queue
+
+    phone = new_phone(sms_stack, fake_twilio)
+    before = {r["reference"] for r in queue(sms_var_dir)}
+    assert "PIN you chose" in text_of(phone.send("add to my report FV-7K3M-Q9XD"))
+    assert "cannot find a report" in text_of(phone.send("24681357"))
+    age_conversations(sms_var_dir, phone.number, hours=25)
+    time.sleep(4)  # the sweeper runs every 0.5 s in these tests: time for it to close her report
+    fresh = phone.send("Hello")
+    assert "999" in text_of(fresh)  # a new conversation: the old one was closed
+    assert [r for r in queue(sms_var_dir) if r["reference"] not in before] == []
