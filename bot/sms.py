@@ -248,11 +248,19 @@ KEYWORDS: dict[str, Keyword] = {
 }
 
 
-def keyword_of(text: str) -> Keyword | None:
-    """The keyword a message is, if it is one word (any case, stray punctuation ignored)."""
+# Twilio also opts a number back in on YES, but only one that has opted out: anyone else's
+# "yes" is an answer to a question.
+OPT_IN_WHEN_OPTED_OUT = frozenset({"yes"})
+
+
+def keyword_of(text: str, *, opted_out: bool = False) -> Keyword | None:
+    """The keyword a message is, if it is one word (any case, stray punctuation ignored).
+    ``opted_out``: the sender has sent STOP, so YES opts her back in, as it does at Twilio."""
     said = _fold(text)
     if not said or " " in said:
         return None
+    if opted_out and said in OPT_IN_WHEN_OPTED_OUT:
+        return Keyword.START
     return KEYWORDS.get(said)
 
 

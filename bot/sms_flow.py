@@ -91,7 +91,7 @@ class SmsFlow:
         """The replies, and the sender's state for ``handle`` to keep with them."""
         sender = self.state.sender(sender_id)
         photos = photo_urls(message.form)
-        keyword = sms.keyword_of(message.text) if not photos else None
+        keyword = sms.keyword_of(message.text, opted_out=sender.opted_out) if not photos else None
         idle = sender.last_seen is not None and now - sender.last_seen > self.idle_timeout
         sender.last_seen = now
 

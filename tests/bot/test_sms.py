@@ -158,6 +158,13 @@ def test_keywords_inside_a_sentence_are_words_of_the_report(said):
     assert sms.keyword_of(said) is None
 
 
+@pytest.mark.parametrize("said", ["YES", "yes", "Yes."])
+def test_yes_opts_back_in_only_after_stop_as_at_twilio(said):
+    assert sms.keyword_of(said, opted_out=True) is Keyword.START  # Twilio resumes delivery on YES
+    assert sms.keyword_of(said, opted_out=False) is None  # otherwise it answers a question
+    assert sms.keyword_of("yes please", opted_out=True) is None
+
+
 # --- what we send is GSM-7 ----------------------------------------------------------------
 
 

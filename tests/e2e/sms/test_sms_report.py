@@ -152,8 +152,9 @@ def test_stop_mid_report_queues_what_she_said_and_nothing_more_is_sent(sms_stack
     # After STOP she gets nothing, whatever she sends (HELP included)...
     for text in ("hello?", "HELP", "Her mum drinks a lot"):
         assert phone.send(text).messages == []
-    # ...until START; her words in between were kept for the team.
-    assert "999" in text_of(phone.send("START"))
+    # ...until she opts in again (START, or YES as Twilio also takes it after a STOP); her
+    # words in between were kept for the team.
+    assert "999" in text_of(phone.send("Yes"))
     assert phone.send("RESTART").messages == [sms.RESTARTED_TEXT]
     kept = [r for r in queue(sms_var_dir) if r["reference"] not in before and r["reference"] != new[0]["reference"]]
     assert len(kept) == 1
