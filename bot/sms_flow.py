@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Optional
 
@@ -55,10 +56,26 @@ class SmsFlow:
         self.api = api
         self.idle_timeout = dt.timedelta(seconds=idle_timeout)
         self._deleting = asyncio.Lock()
+        # One sender's webhooks one at a time. Rasa orders the dialogue turns, but the sender's
+        # state (the numbered options she may answer with, her last question) is read before
+        # the turn and written after it: two quick messages would each read the old state and
+        # the later write would undo the earlier one, so "2" could pick from stale options.
+        # HAProxy sends a sender to one worker, so a lock in the worker covers it.
+        self._senders: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _one_at_a_time(self, sender_id: str) -> asyncio.Lock:
+        lock = self._senders.get(sender_id)
+        if lock is None:
+            lock = self._senders[sender_id] = asyncio.Lock()
+        return lock
 
     async def handle(self, message: InboundSms, now: dt.datetime | None = None) -> Reply:
         """The SMS messages to answer with. A repeated MessageSid gets the first answer again."""
         sender_id = self.state.keys.sender_id(message.from_number)
+        async with self._one_at_a_time(sender_id):
+            return await self._handle(message, sender_id, now)
+
+    async def _handle(self, message: InboundSms, sender_id: str, now: dt.datetime | None) -> Reply:
         claim = self.state.claim(message.message_sid, sender_id)
         if not claim.new:
             logger.info("sms.replayed conversation=%s pending=%s", _short(sender_id), claim.reply is None)
@@ -193,7 +210,8 @@ class SmsFlow:
         cutoff = (now or dt.datetime.now(dt.timezone.utc)) - self.idle_timeout
         closed = 0
         for sender_id in self.state.idle_open_reports(cutoff):
-            closed += await self.close_report(sender_id, "idle")
+            async with self._one_at_a_time(sender_id):
+                closed += await self.close_report(sender_id, "idle")
         await self.delete_sealed_photos()
         self.state.forget_replies_before(cutoff - dt.timedelta(days=7))
         return closed
