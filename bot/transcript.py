@@ -53,8 +53,10 @@ def without_followup_turns(events: Iterable[dict[str, Any]]) -> list[dict[str, A
 
 
 def turns(events: Iterable[dict[str, Any]]) -> list[Turn]:
+    """Every turn of the current report, both sides; never her attempts to come back to an
+    earlier one (a PIN has no place in a referral, whichever path seals it)."""
     result: list[Turn] = []
-    for event in current_report_events(events):
+    for event in without_followup_turns(current_report_events(events)):
         kind = event.get("event")
         if kind == "user":
             result.append(Turn(speaker="reporter", text=event.get("text") or "", at=_iso(event.get("timestamp"))))

@@ -73,3 +73,12 @@ def test_a_conversation_without_a_follow_up_is_untouched():
     events = [*session_start(T), user("Hello", T), bot("Who?", T), loop("report_form", T), user("Sam", T + 1),
               loop(None, T + 2), user("thanks", T + 3)]
     assert without_followup_turns(events) == events
+
+
+def test_a_transcript_never_holds_her_follow_up_attempts():
+    from bot.transcript import turns
+
+    events = [*session_start(T), *coming_back(T + 1, "13572468"), loop(None, T + 5),
+              user("Also his dad drinks every night", T + 6), bot("Thank you.", T + 6)]
+    said = [t.text for t in turns(events)]
+    assert said == ["Also his dad drinks every night", "Thank you."]
