@@ -76,17 +76,17 @@ class SmsFlow:
             return await self._handle(message, sender_id, now)
 
     async def _handle(self, message: InboundSms, sender_id: str, now: dt.datetime | None) -> Reply:
-        claim = self.state.claim(message.message_sid, sender_id)
-        if not claim.new:
-            logger.info("sms.replayed conversation=%s pending=%s", _short(sender_id), claim.reply is None)
-            return Reply(claim.reply or [], sender_id, replayed=True)
-        try:
-            messages, sender = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
-        except BaseException:
-            # Let Twilio's retry (or her resend) be answered afresh.
-            self.state.release(message.message_sid)
-            raise
-        self.state.finish(message.message_sid, messages, sender)
+        earlier = self.state.answered(message.message_sid)
+        if earlier is not None:
+            logger.info("sms.replayed conversation=%s", _short(sender_id))
+            return Reply(earlier, sender_id, replayed=True)
+        # If the turn fails nothing is kept of it here, so Twilio's retry (or her resend) is
+        # answered afresh.
+        messages, sender = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
+        theirs = self.state.finish(message.message_sid, sender_id, messages, sender)
+        if theirs is not None:
+            logger.info("sms.answered_elsewhere conversation=%s", _short(sender_id))
+            return Reply(theirs, sender_id, replayed=True)
         return Reply(messages, sender_id)
 
     async def close_report(self, sender_id: str, reason: str) -> bool:

@@ -95,12 +95,14 @@ class SmsSenderRow(Base):
     state = Column(LargeBinary, nullable=True)
 
 
-# What every webhook runs (claim, read the sender, finish), built once: building the
+# What every webhook runs (earlier reply?, read the sender, finish), built once: building the
 # statements and their cache keys per call was a measurable part of a worker's time.
 _replies, _senders = SmsReplyRow.__table__, SmsSenderRow.__table__
-_CLAIM = _replies.insert()
+_ANSWER = _replies.insert()
 _REPLY_FOR = select(_replies.c.reply).where(_replies.c.message_key == bindparam("key_"))
-_KEEP_REPLY = update(_replies).where(_replies.c.message_key == bindparam("key_"))  # SET from the parameters
+_ANSWER_UNANSWERED = update(_replies).where(  # SET from the parameters
+    _replies.c.message_key == bindparam("key_"), _replies.c.reply.is_(None)
+)
 _READ_SENDER = select(_senders).where(_senders.c.sender_id == bindparam("sender_"))
 _SAVE_SENDER = update(_senders).where(_senders.c.sender_id == bindparam("sender_"))  # SET from the parameters
 _NEW_SENDER = _senders.insert()
@@ -130,14 +132,6 @@ class Sender:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """The outcome of claiming a MessageSid: new (answer it), or already answered (replay)."""
-
-    new: bool
-    reply: Optional[list[str]] = None  # the earlier reply; None while it is still being made
-
-
-@dataclass(frozen=True)
 class HeldPhoto:
     id: str
     content_type: str
@@ -163,37 +157,45 @@ class SmsState:
 
     # --- retries ------------------------------------------------------------------------
 
-    # Every webhook claims, reads the sender and finishes: Core statements on one connection
-    # each, and the reply and the sender in one commit (profiled: the ORM round trips and a
-    # second commit were a fifth of the SMS server's time under load).
+    # Every webhook looks for an earlier reply, reads the sender and finishes: Core statements,
+    # and only one commit, holding both the reply and the sender (profiled: ORM round trips
+    # and extra commits, each an fsync on SQLite that stalls the worker, were a large part of
+    # the SMS server's time under load). Nothing is written before the turn is answered, so a
+    # turn that fails leaves nothing behind and Twilio's retry is answered afresh.
 
-    def claim(self, message_sid: str, sender_id: str, now: dt.datetime | None = None) -> Claim:
+    def answered(self, message_sid: str) -> Optional[list[str]]:
+        """The reply already given to this MessageSid (Twilio retries a webhook whose answer
+        it did not get), or None if it has not been answered."""
         key = self.keys.keyed_hash("message", message_sid)
-        try:
-            with self.store.engine.begin() as connection:
-                connection.execute(_CLAIM, {"message_key": key, "sender_id": sender_id, "received_at": now or _now()})
-            return Claim(new=True)
-        except IntegrityError:
-            pass
         with self.store.engine.connect() as connection:
             blob = connection.execute(_REPLY_FOR, {"key_": key}).scalar()
-        if blob is None:  # still being answered, or released in between: no reply to replay yet
-            return Claim(new=False, reply=None)
-        return Claim(new=False, reply=json.loads(self.keys.decrypt(blob, key)))
+        # (A row without a reply was claimed by an earlier version and never answered.)
+        return None if blob is None else json.loads(self.keys.decrypt(blob, key))
 
-    def finish(self, message_sid: str, reply: list[str], sender: Sender) -> None:
-        """The turn is answered: keep the reply for retries and the sender's state, together."""
+    def finish(
+        self, message_sid: str, sender_id: str, reply: list[str], sender: Sender, now: dt.datetime | None = None
+    ) -> Optional[list[str]]:
+        """The turn is answered: keep the reply for retries and the sender's state, together.
+
+        Returns None, or the reply another worker gave the same message meanwhile (a retry that
+        reached it while this one was being answered): then that one is kept and sent, and
+        nothing of this turn's SMS state is written over it."""
         key = self.keys.keyed_hash("message", message_sid)
         blob = self.keys.encrypt(json.dumps(reply).encode(), key)
+        row = {"message_key": key, "sender_id": sender_id, "received_at": now or _now(), "reply": blob}
+        try:
+            with self.store.engine.begin() as connection:
+                connection.execute(_ANSWER, row)
+                self._save_sender(connection, sender)
+            return None
+        except IntegrityError:
+            pass
         with self.store.engine.begin() as connection:
-            self._save_sender(connection, sender)
-            connection.execute(_KEEP_REPLY, {"key_": key, "reply": blob})
-
-    def release(self, message_sid: str) -> None:
-        """Forget a claim whose turn failed, so Twilio's retry is answered afresh."""
-        key = self.keys.keyed_hash("message", message_sid)
-        with self._session() as session, session.begin():
-            session.execute(delete(SmsReplyRow).where(SmsReplyRow.message_key == key))
+            # An unanswered row left by an earlier version: ours is the answer.
+            if connection.execute(_ANSWER_UNANSWERED, {"key_": key, "reply": blob}).rowcount == 1:
+                self._save_sender(connection, sender)
+                return None
+        return self.answered(message_sid)
 
     def forget_replies_before(self, cutoff: dt.datetime) -> int:
         with self._session() as session, session.begin():
