@@ -11,8 +11,10 @@ measurements minutes apart would compare the machine with itself as much as the 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,14 +95,14 @@ def intent_accuracy(folds: int = 3) -> float:
     """Cross-validated intent accuracy of config.yml's lean pipeline on data/nlu (what it keeps)."""
     import json
 
-    out = Path(tempfile.mkdtemp(prefix="fv-nlu-"))
-    subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
-         "--cross-validation", "--folds", str(folds), "--out", str(out)],
-        cwd=PROJECT, check=True, capture_output=True,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
-    )
-    return float(json.loads((out / "intent_report.json").read_text())["accuracy"])
+    with tempfile.TemporaryDirectory(prefix="fv-nlu-") as out:
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
+             "--cross-validation", "--folds", str(folds), "--out", out],
+            cwd=PROJECT, check=True, capture_output=True,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
+        )
+        return float(json.loads((Path(out) / "intent_report.json").read_text())["accuracy"])
 
 
 def postgres_schema_url() -> tuple[str, callable]:
@@ -151,6 +153,7 @@ def main() -> int:
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="fv-bench-"))
+    atexit.register(shutil.rmtree, var, True)  # databases, keys and logs of every stack: ~100 MB a run
     # make run's shape last: stock Rasa was still speeding up minutes into a run, and the
     # shape measured first was being compared with its slowest windows.
     shapes = [
