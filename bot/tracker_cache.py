@@ -56,6 +56,9 @@ class BetweenTurns(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, conversation_id: object) -> bool:
+        return conversation_id in self._entries
+
 
 def is_one_whole_session(events: Iterable[tuple[str, float]]) -> bool:
     """Would a reload of the latest session (EncryptedEventLog.load) give back exactly these

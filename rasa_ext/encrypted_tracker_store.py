@@ -94,7 +94,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         try:
-            if not fetch_events_from_all_sessions:
+            # (Only worth a look at the generation if a tracker is held: load reads it anyway.)
+            if not fetch_events_from_all_sessions and sender_id in self.between_turns:
                 kept = self.between_turns.take(sender_id, self.event_log.generation(sender_id))
                 if kept is not None:
                     return kept

@@ -1,4 +1,5 @@
-from bot.transcript import report_started_at, turns
+from bot.transcript import report_started_at, turns, without_followup_turns
+from tests.bot.rasa_events import action, bot, restart, session_start, slot, user
 
 EVENTS = [
     {"event": "action", "name": "action_session_start", "timestamp": 1.0},
@@ -28,8 +29,6 @@ def test_a_report_is_named_by_when_it_started():
 
 # --- coming back to an earlier report is not a report (bot.transcript.without_followup_turns) ---
 
-from bot.transcript import without_followup_turns  # noqa: E402
-from tests.bot.rasa_events import action, bot, restart, session_start, slot, user  # noqa: E402
 
 T = 1_700_000_000.0
 
@@ -76,8 +75,6 @@ def test_a_conversation_without_a_follow_up_is_untouched():
 
 
 def test_a_transcript_never_holds_her_follow_up_attempts():
-    from bot.transcript import turns
-
     events = [*session_start(T), *coming_back(T + 1, "13572468"), loop(None, T + 5),
               user("Also his dad drinks every night", T + 6), bot("Thank you.", T + 6)]
     said = [t.text for t in turns(events)]

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.sms.conftest import Phone, text_of
-from tests.e2e.sms.test_sms_report import ANSWERS, answer_until_sent
+from tests.e2e.sms.conftest import Phone, age_conversations, text_of
+from tests.e2e.sms.test_sms_report import ANSWERS, answer_until_sent, queue
 from tests.e2e.test_webchat_report import REFERENCE, show
 
 pytestmark = pytest.mark.e2e
@@ -46,17 +46,13 @@ def test_she_adds_to_her_report_by_sms_from_another_phone(sms_stack, sms_var_dir
 
 def test_a_follow_up_she_gives_up_on_seals_nothing_and_keeps_no_pin(sms_stack, sms_var_dir, fake_twilio):
     """Her reference and PIN tries prove who she is; they are not a report. When she stops part
-    way and the idle close runs, no 'incomplete' referral appears holding them."""
-    import time
-
-    from tests.e2e.sms.test_sms_report import age_conversations, queue
-
+    way and the idle close runs (the channel's sweeper, or her next message a day later, which
+    closes the old report first), no 'incomplete' referral appears holding them."""
     phone = new_phone(sms_stack, fake_twilio)
     before = {r["reference"] for r in queue(sms_var_dir)}
     assert "PIN you chose" in text_of(phone.send("add to my report FV-7K3M-Q9XD"))
     assert "cannot find a report" in text_of(phone.send("24681357"))
     age_conversations(sms_var_dir, phone.number, hours=25)
-    time.sleep(4)  # the sweeper runs every 0.5 s in these tests: time for it to close her report
     fresh = phone.send("Hello")
     assert "999" in text_of(fresh)  # a new conversation: the old one was closed
     assert [r for r in queue(sms_var_dir) if r["reference"] not in before] == []
