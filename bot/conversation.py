@@ -75,10 +75,11 @@ def take_turn(
     answers: Mapping[str, Any],
 ) -> Turn:
     turn = Turn()
-    danger = indicators.danger_now(text) is not None
+    advice = indicators.advice_for(text)
+    danger = advice.emergency
+    turn.responses.extend(advice.responses)
     if danger:
         turn.updates["emergency"] = True
-        turn.responses.append("utter_call_999")
     elif intent in NOT_ANSWERS and confidence >= NOT_ANSWER_CONFIDENCE and not _is_plain_answer(requested_slot, text):
         return turn
 

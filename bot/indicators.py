@@ -42,6 +42,8 @@ __all__ = [
     "find_all",
     "find",
     "danger_now",
+    "Advice",
+    "advice_for",
     "parents_partner",
     "concern_types",
 ]
@@ -200,6 +202,24 @@ def find(text: str | None, *, child_said: bool = False) -> list[Hit]:
 
 def danger_now(text: str | None) -> Hit | None:
     return next((h for h in find(text) if h.indicator == "danger_now"), None)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What a reporter must be told in the very reply to a message, before anything else."""
+
+    emergency: bool  # harm now or imminent: the referral is RED + emergency
+    responses: tuple[str, ...]  # domain.yml responses to give at once, in order
+
+
+_NO_ADVICE = Advice(emergency=False, responses=())
+
+
+def advice_for(text: str | None) -> Advice:
+    """The advice a message calls for at once, e.g. the 999 advice for danger right now."""
+    if danger_now(text) is not None:
+        return Advice(emergency=True, responses=("utter_call_999",))
+    return _NO_ADVICE
 
 
 def parents_partner(answer: str | None) -> Hit | None:

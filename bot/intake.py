@@ -108,6 +108,7 @@ def build_referral(
         corrections=list(answers.get("corrections") or []),
         transcript=turns,
     )
+    referral.children = [referral.child]
     referral.concern.types = indicators.concern_types(referral.reporter_words())
     return referral
 
@@ -208,7 +209,7 @@ class Intake:
     ) -> bool:
         """Seal something said after submitting and attach it to the referral; True if urgent."""
         at = at or datetime.now(timezone.utc)
-        urgent = indicators.danger_now(text) is not None
+        urgent = indicators.advice_for(text).emergency
         body = {"at": at.isoformat(), "text": text, "danger_now": urgent}
         found = [dataclasses.asdict(attachment) for attachment in attachments]
         if found:

@@ -96,6 +96,8 @@ class Referral:
     deadline: Optional[str] = None
     reasons: list[Reason] = field(default_factory=list)
     child: Child = field(default_factory=Child)
+    # Every child the report is about, the first being ``child``: siblings are often at risk too.
+    children: list[Child] = field(default_factory=list)
     concern: Concern = field(default_factory=Concern)
     person_of_concern: PersonOfConcern = field(default_factory=PersonOfConcern)
     household: Optional[str] = None
@@ -126,6 +128,7 @@ class Referral:
         }
         for key, kind in nested.items():
             data[key] = kind(**data.get(key, {}))
+        data["children"] = [Child(**c) for c in data.get("children") or [dataclasses.asdict(data["child"])]]
         data["reasons"] = [Reason(**r) for r in data.get("reasons", [])]
         data["transcript"] = [Turn(**t) for t in data.get("transcript", [])]
         data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]

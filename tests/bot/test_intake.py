@@ -121,3 +121,14 @@ def test_what_she_adds_after_sending_is_sealed_onto_the_same_referral(intake, un
     # Danger after sending puts the referral at the top of the queue as an emergency.
     row = intake.store.get(receipt.reference)
     assert row.emergency is True and row.priority == "RED" and row.deadline == NOW
+
+
+def test_the_referral_lists_its_child_in_children_and_old_blobs_still_read_so():
+    referral = build_referral(
+        ANSWERS, [], reference="FV-TEST-0001", received_at=datetime(2025, 3, 14, tzinfo=timezone.utc),
+        channel="webchat", status="complete",
+    )
+    assert [c.name for c in referral.children] == ["Canarychild Zebedee"]
+    legacy = referral.to_dict()
+    del legacy["children"]  # sealed before referrals listed every child
+    assert [c.name for c in Referral.from_dict(legacy).children] == ["Canarychild Zebedee"]
