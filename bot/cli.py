@@ -154,6 +154,8 @@ def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
     """Forward sealed referrals to the case-management system until stopped (bot/relay.py)."""
     import asyncio
 
+    from bot import signing_keys
+    from bot.origin import Verifier
     from bot.relay import RelayConfig, run
 
     if not cfg.forward_url:
@@ -163,9 +165,17 @@ def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
     if not secret_file.exists():
         print(f"No signing secret at {secret_file} (shared with the receiving system).", file=sys.stderr)
         return 1
+    try:
+        intake = Verifier(signing_keys.load_signing_public_keys(cfg.keys_dir))
+    except keys.KeyFileError as problem:
+        print(f"{problem} (the relay checks what it forwards came from our intake).", file=sys.stderr)
+        return 1
+    console = Verifier(signing_keys.load_console_public_keys(cfg.keys_dir), "console")
     config = RelayConfig(
         url=cfg.forward_url,
         secret=secret_file.read_bytes().strip(),
+        intake=intake,
+        console=console,
         max_attempts=args.max_attempts,
         base_delay=args.base_delay,
         timeout=args.timeout,

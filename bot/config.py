@@ -26,6 +26,10 @@ class Settings:
         return self.keys_dir / "unit_private.pem"
 
     @property
+    def signing_key_path(self) -> Path:
+        return self.keys_dir / "intake_signing.pem"  # bot/origin.py: intake hosts only
+
+    @property
     def intake_secret_path(self) -> Path:
         return self.keys_dir / "intake_secret.key"
 

@@ -2,7 +2,8 @@
 
 The intake side holds only the unit's PUBLIC key: once sealed, not even this process can
 read a referral back. The row keeps what the queue needs (rating, deadline, status) and
-nothing that identifies the child or the reporter.
+nothing that identifies the child or the reporter. Everything it writes is also signed with the
+intake's signing key (bot/origin.py), so the console can tell it from a database writer's forgery.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bot import indicators, sealing, transcript
+from bot import indicators, origin, sealing, transcript
 from bot.config import Settings
 from bot.extraction import parse_age
-from bot.keys import load_intake_secret, load_public_key
+from bot.keys import load_intake_secret, load_sealing_key
+from bot.signing_keys import load_signing_key
 from bot.references import new_reference
 from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
 from bot.slots import ANONYMOUS, NO, YES, is_known
-from bot.store import DuplicateReference, Store, StoredReferral
+from bot.store import DuplicateReference, RatingChange, RatingState, Store, StoredReferral
 from bot.triage import apply as apply_triage
 from bot.triage import triage
 
@@ -117,11 +119,12 @@ class Intake:
     def __init__(
         self,
         store: Store,
-        public_key: X25519PublicKey,
+        public_key: sealing.UnitPublicKey,
         intake_secret: bytes,
         *,
         forward: bool = False,
         linking_secret: bytes | None = None,
+        signing_key: Ed25519PrivateKey | None = None,
     ) -> None:
         self.store = store
         # Without a linking secret of its own (tests, embedding), one is derived from the intake
@@ -130,7 +133,10 @@ class Intake:
         self.forward = forward  # also queue each referral for the case-management system
         self.public_key = public_key
         self._secret = intake_secret
-        self._key_id = sealing.key_id(public_key)
+        self._sealer = sealing.Sealer(public_key)
+        # Without a signing key (tests, embedding) a throwaway one: what it signs verifies only
+        # against ``self.signer.public_key``. `from_settings` always loads intake_signing.pem.
+        self.signer = origin.Signer(signing_key or Ed25519PrivateKey.generate())
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Intake":
@@ -138,10 +144,11 @@ class Intake:
         store.create_all()
         return cls(
             store,
-            load_public_key(settings.public_key_path),
+            load_sealing_key(settings.public_key_path),
             load_intake_secret(settings.intake_secret_path),
             forward=settings.forward_url is not None,
             linking_secret=load_linking_secret(settings.linking_secret_path),
+            signing_key=load_signing_key(settings.signing_key_path),
         )
 
     def conversation_key(self, conversation_id: str, events: Iterable[dict[str, Any]]) -> str:
@@ -182,7 +189,8 @@ class Intake:
             result = triage(referral, received_at, linking_store.within_repeat_window(links, received_at))
             referral = apply_triage(referral, result)
             referral.attachments = list(attachments)
-            row = StoredReferral(
+            sealed = self._sealer.seal(referral.to_json().encode(), reference)
+            row = self._signed(StoredReferral(
                 reference=reference,
                 received_at=received_at,
                 channel=channel,
@@ -190,11 +198,11 @@ class Intake:
                 priority=result.priority,
                 emergency=result.emergency,
                 deadline=result.deadline,
-                key_id=self._key_id,
-                suite=sealing.SUITE_NAME,
-                sealed=sealing.seal(referral.to_json().encode(), self.public_key, reference),
+                key_id=sealed.key_id,
+                suite=sealed.suite,
+                sealed=sealed.blob,
                 conversation_key=conversation_key,
-            )
+            ))
             try:
                 self.store.add_referral(
                     row, forward=self.forward, also=linking_store.rows(reference, indexes, links, received_at)
@@ -214,12 +222,54 @@ class Intake:
         found = [dataclasses.asdict(attachment) for attachment in attachments]
         if found:
             body["attachments"] = found  # e.g. a photo sent by MMS after the report went
-        sealed = sealing.seal(json.dumps(body, ensure_ascii=False).encode(), self.public_key, reference, purpose="addendum")
-        self.store.add_addendum(reference, at, self._key_id, sealing.SUITE_NAME, sealed)
+        plain = json.dumps(body, ensure_ascii=False).encode()
+        sealed = self._sealer.seal(plain, reference, purpose="addendum")
+        statement, signature = addendum_signature(self.signer, reference, at, sealed)
+        self.store.add_addendum(
+            reference, at, sealed.key_id, sealed.suite, sealed.blob,
+            origin=statement, origin_sig=signature, forward=self.forward,
+            escalate=self._escalation(at, sealed.blob) if urgent else None,
+        )
         followup.note_addition(self.store, reference, at)  # new for the duty officer (issue 6)
-        if urgent:
-            self.store.mark_emergency(reference, at)
         return urgent
+
+    def _signed(self, row: StoredReferral) -> StoredReferral:
+        return signed_referral(self.signer, row)
+
+    def _escalation(self, at: datetime, blob: bytes):
+        """Danger reported after sending: the referral goes to the top of the queue at once, by a
+        rating change the intake signs (made from the rating as it is when the addition lands)."""
+
+        def escalate(current: RatingState) -> RatingChange | None:
+            deadline = min(current.deadline, at)
+            if current.priority == "RED" and current.emergency and current.deadline == deadline:
+                return None
+            fields = {
+                "reference": current.reference, "revision": current.revision + 1, "at": at,
+                "priority": "RED", "emergency": True, "deadline": deadline,
+                "cause": f"addition:{origin.digest(blob)}",
+            }
+            statement, signature = self.signer.sign("rating", fields, blob=None)
+            return RatingChange(
+                current.reference, current.revision + 1, at, "RED", True, deadline, "intake",
+                statement, signature,
+            )
+
+        return escalate
+
+
+def signed_referral(signer: origin.Signer, row: StoredReferral) -> StoredReferral:
+    """The row with the intake's statement and signature (bot/origin.py) filled in."""
+    fields = origin.fields_of(row, origin.REFERRAL_FIELDS)
+    statement, signature = signer.sign("referral", fields, blob=row.sealed)
+    return dataclasses.replace(row, origin=statement, origin_sig=signature)
+
+
+def addendum_signature(
+    signer: origin.Signer, reference: str, at: datetime, sealed: sealing.Sealed
+) -> tuple[bytes, bytes]:
+    fields = {"reference": reference, "received_at": at, "key_id": sealed.key_id, "suite": sealed.suite}
+    return signer.sign("addendum", fields, blob=sealed.blob)
 
 
 def child_identity(answers: Mapping[str, Any]) -> ChildIdentity:

@@ -1,42 +1,45 @@
 """The unit's keys on disk.
 
-Three files in one directory:
-- ``unit_public.pem`` (0644): the X25519 public key. The intake side needs this and nothing else
-  to seal referrals.
+Files in one directory:
+- ``unit_public.pem`` (0644): the unit's current X-Wing public key (bot/xwing.py). The intake side
+  needs this and its signing key to seal referrals.
 - ``unit_private.pem`` (0600): the matching private key, passphrase-protected; only the console
-  loads it.
+  (and `familyvoice keys reseal`) load it. ``keys rotate`` keeps each earlier pair beside it as
+  ``unit_private.<key id>.pem`` / ``unit_public.<key id>.pem``, protected by the same passphrase,
+  so what was sealed to it still opens (the console loads them all, see :func:`load_unit_keys`).
+- ``intake_signing.pem`` (0600) and ``intake_signing_public.pem`` (0644): the intake's Ed25519
+  key pair (bot/origin.py). The private half stays on intake hosts; the console and the relay
+  get the public half and check that what they read really came from our intake.
 - ``intake_secret.key`` (0600): 32 random bytes, hex. The intake side's HMAC key for idempotency
   keys and blind indexes. It is not the private key and opens nothing.
 - ``linking_secret.key`` (0600): 32 random bytes, hex. The root of the per-field keys of the
   blind indexes that link referrals about the same child (bot/linking.py). Kept apart from the
   intake secret so it can be handed to the console (to search by child) without the rest.
 
-The private key file is standard PKCS#8 (RFC 5958) "ENCRYPTED PRIVATE KEY": PBES2 with scrypt
-(RFC 7914) and AES-256-CBC. ``cryptography`` can read that but only writes PKCS#8 with PBKDF2 at
-2048 iterations, which is cheap to brute-force, so we write the (small, fixed) DER ourselves. Any
-PKCS#8 reader opens it; note that the ``openssl`` command line caps scrypt at 32 MiB by default,
-below our default cost, so use ``cryptography`` (or raise OpenSSL's limit) to read it elsewhere.
+Private keys are PKCS#8 with scrypt, written by bot/pkcs8.py (why by hand: see there). Note that
+the ``openssl`` command line caps scrypt at 32 MiB by default, below our default cost, so use
+``cryptography`` (or raise OpenSSL's limit) to read them elsewhere.
 
 Nothing here logs or prints key material or passphrases.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import padding, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from bot.sealing import key_id
+from bot import pkcs8
+from bot.files import KeyFileError, write_atomically
+from bot.signing_keys import ensure_signing_key
+from bot.sealing import UnitKeys, UnitPrivateKey, UnitPublicKey, key_id
+from bot.xwing import XWingPrivateKey, XWingPublicKey, check_supported
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +52,11 @@ LINKING_SECRET_FILE = "linking_secret.key"  # same format as the intake secret
 PASSPHRASE_ENV = "FAMILYVOICE_KEY_PASSPHRASE"
 PASSPHRASE_FILE_ENV = "FAMILYVOICE_KEY_PASSPHRASE_FILE"
 
-
-@dataclass(frozen=True)
-class ScryptCost:
-    """scrypt's cost parameters; memory used is about 128 * n * r bytes."""
-
-    n: int = 2**17
-    r: int = 8
-    p: int = 1
-
-
+ScryptCost = pkcs8.ScryptCost
 # OWASP's recommended minimum for scrypt (128 MiB, about 0.4 s). Read at call time so tests can
 # swap in something cheap (see the ``cheap_key_derivation`` fixture).
 DEFAULT_SCRYPT = ScryptCost()
-
-
-class KeyFileError(Exception):
-    """A key file is missing, unreadable, of the wrong kind, or not protected as it should be."""
+_OID_X25519 = "1.3.101.110"  # RFC 8410
 
 
 class KeysExist(KeyFileError):
@@ -78,6 +69,10 @@ class WrongPassphrase(KeyFileError):
 
 class NoPassphrase(KeyFileError):
     """Neither passphrase environment variable is set."""
+
+
+class ClassicalKey(KeyFileError):
+    """The unit's current key is X25519 alone: new referrals would not be sealed for decades."""
 
 
 @dataclass(frozen=True)
@@ -106,12 +101,13 @@ def init_keys(
     new_intake_secret: bool = False,
     cost: ScryptCost | None = None,
 ) -> KeyPaths:
-    """Generate the unit's key pair and the intake secret in ``directory``.
+    """Generate the unit's key pair, the intake's signing key and the intake secret.
 
     Refuses (:class:`KeysExist`) if a key file is already there, unless ``force``. Even then the
     old key pair is kept, renamed ``unit_private.<key id>.pem`` / ``unit_public.<key id>.pem``,
     because every referral sealed to it needs it to open. An existing intake secret is kept unless
-    ``new_intake_secret``: replacing it breaks the links between earlier and later referrals.
+    ``new_intake_secret``: replacing it breaks the links between earlier and later referrals. The
+    signing key is never replaced: what it signed could no longer be checked.
     """
     if not passphrase:
         raise KeyFileError("refusing to protect the private key with an empty passphrase")
@@ -124,18 +120,37 @@ def init_keys(
     paths.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     if force:
         _retire_key_pair(paths)
-
-    private_key = X25519PrivateKey.generate()
-    public_pem = private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    _write_atomically(paths.private_key, _encrypt_private_key(private_key, passphrase, cost), 0o600)
-    _write_atomically(paths.public_key, public_pem, 0o644)
+    _write_key_pair(paths, passphrase, cost)
     if new_intake_secret or not paths.intake_secret.exists():
         secret = secrets.token_hex(INTAKE_SECRET_BYTES).encode("ascii") + b"\n"
-        _write_atomically(paths.intake_secret, secret, 0o600)
+        write_atomically(paths.intake_secret, secret, 0o600)
     ensure_linking_secret(paths.directory)
+    ensure_signing_key(paths.directory)
     return paths
+
+
+def rotate_keys(directory: Path, passphrase: bytes, *, cost: ScryptCost | None = None) -> str:
+    """Make a new unit key pair; the old one is kept beside it. Returns the new key id.
+
+    The passphrase must open the current private key: every key of the unit is protected by the
+    same one, so the console can load them all at start with it."""
+    paths = KeyPaths.in_directory(directory)
+    load_private_key(paths.private_key, passphrase)  # raises WrongPassphrase
+    _retire_key_pair(paths)
+    return _write_key_pair(paths, passphrase, cost)
+
+
+def _write_key_pair(paths: KeyPaths, passphrase: bytes, cost: ScryptCost | None) -> str:
+    private_key = XWingPrivateKey.generate()
+    info = pkcs8.private_key_info(pkcs8.OID_XWING, private_key.private_bytes_raw())
+    public = private_key.public_key()
+    public_pem = pkcs8.pem(
+        "PUBLIC KEY", pkcs8.public_key_info(pkcs8.OID_XWING, public.public_bytes_raw())
+    )
+    encrypted = pkcs8.encrypt(info, passphrase, cost or DEFAULT_SCRYPT)
+    write_atomically(paths.private_key, encrypted, 0o600)
+    write_atomically(paths.public_key, public_pem, 0o644)
+    return key_id(public)
 
 
 def ensure_linking_secret(directory: Path) -> Path:
@@ -143,7 +158,7 @@ def ensure_linking_secret(directory: Path) -> Path:
     path = Path(directory) / LINKING_SECRET_FILE
     if not path.exists():
         secret = secrets.token_hex(INTAKE_SECRET_BYTES).encode("ascii") + b"\n"
-        _write_atomically(path, secret, 0o600)
+        write_atomically(path, secret, 0o600)
     return path
 
 
@@ -152,28 +167,53 @@ def load_linking_secret(path: Path) -> bytes:
     try:
         return load_intake_secret(path)
     except KeyFileError:
-        raise KeyFileError(f"cannot read the linking secret {path}; `familyvoice keys init` creates it") from None
+        raise KeyFileError(
+            f"cannot read the linking secret {path}; `familyvoice keys init` creates it"
+        ) from None
 
 
-def load_public_key(path: Path) -> X25519PublicKey:
-    """The unit's public key: all the intake side needs to seal."""
+def load_public_key(path: Path) -> UnitPublicKey:
+    """The unit's public key: what the intake side seals to."""
     try:
-        key = serialization.load_pem_public_key(Path(path).read_bytes())
-    except (OSError, ValueError) as error:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise KeyFileError(f"cannot read public key {path}: {error.strerror}") from None
+    try:
+        algorithm, raw = pkcs8.read_public_key_info(pkcs8.unpem(data, "PUBLIC KEY"))
+        if algorithm == pkcs8.OID_XWING:
+            return XWingPublicKey(raw)
+        key = serialization.load_pem_public_key(data)
+    except ValueError as error:
         raise KeyFileError(f"cannot read public key {path}: {error}") from None
     if not isinstance(key, X25519PublicKey):
-        raise KeyFileError(f"{path} is not an X25519 public key")
+        raise KeyFileError(f"{path} is not an X-Wing or X25519 public key")
     return key
 
 
-def load_private_key(path: Path, passphrase: bytes) -> X25519PrivateKey:
-    """The unit's private key; raises :class:`WrongPassphrase` if the passphrase is wrong."""
+def load_sealing_key(path: Path) -> XWingPublicKey:
+    """The unit's current public key for an intake process: it must be post-quantum.
+
+    Checks first that this machine can seal with X-Wing at all, so a missing ML-KEM in OpenSSL
+    stops the process at start with a clear message instead of failing the first referral."""
+    check_supported()
+    key = load_public_key(path)
+    if not isinstance(key, XWingPublicKey):
+        raise ClassicalKey(
+            f"{path} is an X25519 key: referrals sealed to it would not stay closed for decades. "
+            "Run `familyvoice keys rotate` where the private key is, and copy the new "
+            f"{PUBLIC_KEY_FILE} to the intake hosts."
+        )
+    return key
+
+
+def load_private_key(path: Path, passphrase: bytes) -> UnitPrivateKey:
+    """One of the unit's private keys; raises :class:`WrongPassphrase` if the passphrase is wrong."""
     path = Path(path)
     try:
-        pem = path.read_bytes()
+        data = path.read_bytes()
     except OSError as error:
         raise KeyFileError(f"cannot read private key {path}: {error.strerror}") from None
-    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in pem:
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
         # An unprotected private key defeats the security model: refuse rather than use it.
         raise KeyFileError(f"{path} is not a passphrase-protected private key")
     if path.stat().st_mode & 0o077:
@@ -181,13 +221,51 @@ def load_private_key(path: Path, passphrase: bytes) -> X25519PrivateKey:
     if not passphrase:
         raise WrongPassphrase(f"an empty passphrase cannot open {path}")
     try:
-        key = serialization.load_pem_private_key(pem, password=passphrase)
+        algorithm, raw = pkcs8.read_private_key_info(pkcs8.decrypt(data, passphrase))
+    except pkcs8.BadPassphrase:
+        raise WrongPassphrase(f"wrong passphrase for {path} (or the file is damaged)") from None
+    except pkcs8.FormatError:
+        return _load_other_private_key(path, data, passphrase)
+    try:
+        if algorithm == pkcs8.OID_XWING:
+            return XWingPrivateKey(raw)
+        if algorithm == _OID_X25519:
+            return X25519PrivateKey.from_private_bytes(raw)
+    except ValueError:
+        raise KeyFileError(f"{path} holds a damaged key") from None
+    raise KeyFileError(f"{path} is not an X-Wing or X25519 private key")
+
+
+def _load_other_private_key(path: Path, data: bytes, passphrase: bytes) -> X25519PrivateKey:
+    """A protected key written by another tool (e.g. PBKDF2): cryptography's reader."""
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase)
     except ValueError:
         # cryptography gives the same ValueError for a wrong passphrase and for a damaged file.
         raise WrongPassphrase(f"wrong passphrase for {path} (or the file is damaged)") from None
     if not isinstance(key, X25519PrivateKey):
-        raise KeyFileError(f"{path} is not an X25519 private key")
+        raise KeyFileError(f"{path} is not an X-Wing or X25519 private key")
     return key
+
+
+def load_unit_keys(directory: Path, passphrase: bytes) -> UnitKeys:
+    """The current private key and every retired one (``unit_private.<key id>.pem``).
+
+    The current key must open with the passphrase. A retired key that does not (made with
+    another passphrase by ``init --force``) is left out with a warning: what was sealed to it
+    is then shown as sealed to a key the console has not loaded."""
+    paths = KeyPaths.in_directory(directory)
+    current = load_private_key(paths.private_key, passphrase)
+    current_id = key_id(current.public_key())
+    found: dict[str, UnitPrivateKey] = {current_id: current}
+    for retired in sorted(paths.directory.glob("unit_private.*.pem")):
+        try:
+            key = load_private_key(retired, passphrase)
+        except KeyFileError as error:
+            log.warning("keys.retired_key_not_loaded file=%s reason=%s", retired.name, type(error).__name__)
+            continue
+        found[key_id(key.public_key())] = key
+    return UnitKeys(found, current_id)
 
 
 def load_intake_secret(path: Path) -> bytes:
@@ -227,25 +305,6 @@ def passphrase_from_env(environ: Mapping[str, str]) -> bytes:
     )
 
 
-# --- writing files ---------------------------------------------------------------------------
-
-
-def _write_atomically(path: Path, data: bytes, mode: int) -> None:
-    """Write via a temporary file (created 0600) and rename, so no reader ever sees half a key
-    and the private key is never briefly readable by others."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _retire_key_pair(paths: KeyPaths) -> None:
     if not paths.private_key.exists():
         paths.public_key.unlink(missing_ok=True)  # a public key alone opens nothing
@@ -259,75 +318,3 @@ def _retire_key_pair(paths: KeyPaths) -> None:
             retired = current.with_name(f"{current.stem}.{suffix}{current.suffix}")
             os.replace(current, retired)
             log.info("kept the old key file as %s", retired.name)
-
-
-# --- PKCS#8 with scrypt ----------------------------------------------------------------------
-
-_OID_PBES2 = "1.2.840.113549.1.5.13"  # RFC 8018
-_OID_SCRYPT = "1.3.6.1.4.1.11591.4.11"  # RFC 7914
-_OID_AES256_CBC = "2.16.840.1.101.3.4.1.42"  # NIST
-
-
-def _encrypt_private_key(
-    key: X25519PrivateKey, passphrase: bytes, cost: ScryptCost | None
-) -> bytes:
-    """PEM "ENCRYPTED PRIVATE KEY": PKCS#8 EncryptedPrivateKeyInfo, PBES2(scrypt, AES-256-CBC)."""
-    cost = cost or DEFAULT_SCRYPT
-    plain = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    salt, iv = os.urandom(16), os.urandom(16)
-    aes_key = Scrypt(salt=salt, length=32, n=cost.n, r=cost.r, p=cost.p).derive(passphrase)
-    padder = padding.PKCS7(128).padder()
-    encryptor = Cipher(algorithms.AES(aes_key), modes.CBC(iv)).encryptor()
-    encrypted = encryptor.update(padder.update(plain) + padder.finalize()) + encryptor.finalize()
-
-    scrypt_params = _seq(_octets(salt), _integer(cost.n), _integer(cost.r), _integer(cost.p))
-    pbes2_params = _seq(
-        _seq(_oid(_OID_SCRYPT), scrypt_params),
-        _seq(_oid(_OID_AES256_CBC), _octets(iv)),
-    )
-    der = _seq(_seq(_oid(_OID_PBES2), pbes2_params), _octets(encrypted))
-    return _pem("ENCRYPTED PRIVATE KEY", der)
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    size = len(content)
-    if size < 0x80:
-        length = bytes([size])
-    else:
-        digits = size.to_bytes((size.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(digits)]) + digits
-    return bytes([tag]) + length + content
-
-
-def _seq(*parts: bytes) -> bytes:
-    return _der(0x30, b"".join(parts))
-
-
-def _octets(data: bytes) -> bytes:
-    return _der(0x04, data)
-
-
-def _integer(value: int) -> bytes:
-    # Non-negative only; the extra byte keeps the sign bit clear, as DER requires.
-    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
-
-
-def _oid(dotted: str) -> bytes:
-    first, second, *rest = (int(arc) for arc in dotted.split("."))
-    body = bytearray([40 * first + second])
-    for arc in rest:
-        chunk = [arc & 0x7F]
-        arc >>= 7
-        while arc:
-            chunk.append(0x80 | (arc & 0x7F))
-            arc >>= 7
-        body.extend(reversed(chunk))
-    return _der(0x06, bytes(body))
-
-
-def _pem(label: str, der: bytes) -> bytes:
-    body = base64.b64encode(der).decode("ascii")
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----", ""]).encode()

@@ -5,31 +5,51 @@ signature over the timestamp and body, so the receiver can check it came from us
 duplicates. Failures back off exponentially with jitter; after ``max_attempts`` the row is
 parked as dead for a person to look at. A crash between sending and recording the result
 means one duplicate with the same key, never a lost or a different message.
+
+The relay signs whatever it sends, so before sending it checks that the message is what our
+intake or our console wrote (:func:`check_origin`: their Ed25519 signatures over the statement
+each message carries, and every field and the sealed blob against it). One that is not, written
+into the outbox by someone with database access, is never forwarded as genuine: it is parked as
+dead at once, and an error (``relay.not_genuine``) is logged for whoever watches the logs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import hmac
+import json
 import logging
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
+import structlog
 from sqlalchemy.engine import Engine
 
 from bot import outbox
+from bot.origin import NotFromIntake, Verifier, digest
 
 logger = logging.getLogger(__name__)
+log = structlog.get_logger("bot.relay")
+NOT_GENUINE = "not from our intake or console"
+_SIGNED_BY = {"referral": ("intake",), "addition": ("intake",), "rating": ("intake", "console"),
+              "decision": ("console",)}
+_STATEMENT_KIND = {"referral": "referral", "addition": "addendum", "rating": "rating", "decision": "decision"}
+_NOT_SIGNED = ("kind", "by", "statement", "signature", "sealed")
 
 
 @dataclass(frozen=True)
 class RelayConfig:
     url: str
     secret: bytes
+    intake: Verifier = Verifier({})  # the intake's public signing keys
+    console: Verifier = Verifier({}, "console")  # the console's forwarding keys
     timeout: float = 10.0
     max_attempts: int = 8
     base_delay: float = 2.0
@@ -67,11 +87,47 @@ async def send_one(http: aiohttp.ClientSession, message: outbox.OutboxMessage, c
         return type(error).__name__
 
 
+def check_origin(body: bytes, config: RelayConfig) -> None:
+    """Raise :class:`NotFromIntake` unless the message is as our intake or console signed it."""
+    try:
+        message: dict[str, Any] = json.loads(body)
+        kind = str(message["kind"])
+        statement = base64.b64decode(message["statement"] or "", validate=True)
+        signature = base64.b64decode(message["signature"] or "", validate=True)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise NotFromIntake("it is not a message FamilyVoice writes") from None
+    signed_by = _SIGNED_BY.get(kind)
+    if signed_by is None:
+        raise NotFromIntake(f"FamilyVoice sends no {kind!r} messages")
+    verifiers = {"intake": config.intake, "console": config.console}
+    who = str(message.get("by") or "intake") if kind == "rating" else signed_by[0]
+    if who not in signed_by:
+        raise NotFromIntake(f"a {kind} is not made by the {who}")
+    signed = verifiers[who].check(statement, signature, _STATEMENT_KIND[kind])
+    changed = [name for name in message if name not in _NOT_SIGNED and message[name] != signed.get(name)]
+    if changed:
+        raise NotFromIntake(f"its {', '.join(sorted(changed))} changed after it was signed")
+    if "sealed" in message:
+        try:
+            sealed = base64.b64decode(message["sealed"] or "", validate=True)
+        except (ValueError, binascii.Error):
+            raise NotFromIntake("its sealed part is not base64") from None
+        if digest(sealed) != signed.get("blob"):
+            raise NotFromIntake("what is sealed is not what was signed")
+
+
 async def deliver_due(engine: Engine, http: aiohttp.ClientSession, config: RelayConfig) -> int:
     """Send everything that is due now; returns how many were accepted."""
     now = dt.datetime.now(dt.timezone.utc)
     accepted = 0
     for message in outbox.claim_due(engine, now, lease=dt.timedelta(seconds=config.lease)):
+        try:
+            check_origin(message.body, config)
+        except NotFromIntake as problem:
+            outbox.mark_failed(engine, message.id, f"{NOT_GENUINE}: {problem}", None)
+            log.error("relay.not_genuine", reference=message.reference, outbox_id=message.id,
+                      problem=str(problem))
+            continue
         error = await send_one(http, message, config)
         done = dt.datetime.now(dt.timezone.utc)
         if error is None:

@@ -5,6 +5,14 @@ status, priority, emergency flag and deadline. Everything the reporter said is i
 (see bot/sealing.py), so there are deliberately no name, text or phone number columns.
 ``conversation_key`` is a keyed HMAC of the conversation id made by the caller, never the id.
 
+Each referral and addition also carries the intake's signed statement (``origin``,
+``origin_sig``: bot/origin.py). A referral's rating (priority, emergency, deadline) changes only
+through :func:`apply_rating_change`, which writes a numbered ``rating_changes`` row, signed by the
+intake (an addition saying the child is in danger now) or MAC'd by the console (an officer), in
+the same transaction; ``referrals.revision`` says which one the row shows, and the unique
+(reference, revision) makes two changes at once take turns instead of both claiming a number.
+``resealed_at`` and ``reseal_mac`` are set by `familyvoice keys reseal` (bot/console/reseal.py).
+
 Callers get frozen dataclasses, not ORM objects, so no session leaks out of this module.
 """
 
@@ -14,7 +22,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -28,11 +36,13 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.db import DEFAULT_PRAGMAS, make_engine
@@ -105,6 +115,11 @@ class ReferralRow(Base):
     suite = Column(String(64), nullable=False)
     sealed = Column(LargeBinary, nullable=False)
     conversation_key = Column(String(128), nullable=True, index=True)
+    origin = Column(LargeBinary, nullable=True)  # the intake's signed statement
+    origin_sig = Column(LargeBinary, nullable=True)
+    revision = Column(Integer, nullable=False, default=0)  # the rating change the row shows
+    resealed_at = Column(UTCDateTime, nullable=True)
+    reseal_mac = Column(LargeBinary, nullable=True)
 
     __table_args__ = (
         CheckConstraint("status IN ('complete', 'incomplete')", name="status"),
@@ -135,6 +150,32 @@ class AddendumRow(Base):
     key_id = Column(String(64), nullable=False)
     suite = Column(String(64), nullable=False)
     sealed = Column(LargeBinary, nullable=False)
+    origin = Column(LargeBinary, nullable=True)
+    origin_sig = Column(LargeBinary, nullable=True)
+    resealed_at = Column(UTCDateTime, nullable=True)
+    reseal_mac = Column(LargeBinary, nullable=True)
+
+
+class RatingChangeRow(Base):
+    """A change of a referral's rating, numbered per referral; ``auth`` is the intake's signature
+    or the console's MAC over ``statement`` (bot/origin.py, bot/console/integrity.py)."""
+
+    __tablename__ = "rating_changes"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(
+        String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True
+    )
+    revision = Column(Integer, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
+    by = Column(String(16), nullable=False)
+    statement = Column(LargeBinary, nullable=False)
+    auth = Column(LargeBinary, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("reference", "revision", name="uq_rating_changes_revision"),
+        CheckConstraint("by IN ('intake', 'console')", name="by"),
+    )
 
 
 @dataclass(frozen=True)
@@ -156,6 +197,11 @@ class StoredReferral:
     sealed: bytes
     conversation_key: Optional[str] = None
     priority_rank: int = 0
+    origin: Optional[bytes] = None
+    origin_sig: Optional[bytes] = None
+    revision: int = 0
+    resealed_at: Optional[dt.datetime] = None
+    reseal_mac: Optional[bytes] = None
 
     def __post_init__(self) -> None:
         if self.priority not in PRIORITY_RANK:
@@ -191,13 +237,61 @@ class StoredReferral:
 
 @dataclass(frozen=True)
 class StoredAddendum:
-    """Something a reporter added after submitting; sealed like the referral itself."""
+    """Something a reporter added after submitting; sealed and signed like the referral itself."""
 
     reference: str
     received_at: dt.datetime
     key_id: str
     suite: str
     sealed: bytes
+    origin: Optional[bytes] = None
+    origin_sig: Optional[bytes] = None
+    resealed_at: Optional[dt.datetime] = None
+    reseal_mac: Optional[bytes] = None
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class RatingState:
+    """What a referral's rating is now, read under the lock :func:`apply_rating_change` takes."""
+
+    reference: str
+    received_at: dt.datetime
+    priority: str
+    emergency: bool
+    deadline: dt.datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    """A new rating and the signed (or MAC'd) statement that vouches for it."""
+
+    reference: str
+    revision: int
+    at: dt.datetime
+    priority: str
+    emergency: bool
+    deadline: dt.datetime
+    by: str  # "intake" or "console"
+    statement: bytes
+    auth: bytes
+
+
+@dataclass(frozen=True)
+class StoredRatingChange:
+    """A row of ``rating_changes`` as stored: trust it only once its ``auth`` checks out."""
+
+    reference: str
+    revision: int
+    at: dt.datetime
+    by: str
+    statement: bytes
+    auth: bytes
+
+
+class ReferralChanged(StoreError):
+    """Another change to the same referral got there first; try again."""
 
 
 def import_table_modules() -> None:
@@ -274,6 +368,16 @@ class Store:
             ).scalar_one_or_none()
             return _referral(found) if found is not None else None
 
+    def get_many(self, references: Iterable[str]) -> list[StoredReferral]:
+        """These referrals (those that exist), in no particular order."""
+        references = list(references)
+        if not references:
+            return []
+        table = ReferralRow.__table__
+        with self.engine.connect() as connection:
+            found = connection.execute(select(table).where(table.c.reference.in_(references)))
+            return [_referral(row) for row in found]
+
     def find_by_conversation_key(self, key: str) -> Optional[StoredReferral]:
         """The first referral submitted from this conversation, so it is not submitted twice."""
         table = ReferralRow.__table__
@@ -312,54 +416,155 @@ class Store:
             return [_referral(found) for found in session.execute(query).scalars()]
 
     def add_addendum(
-        self, reference: str, received_at: dt.datetime, key_id: str, suite: str, sealed: bytes
-    ) -> None:
-        """Store something the reporter added later; raises :class:`UnknownReference`."""
-        with Session(self.engine, future=True) as session, session.begin():
-            exists = session.execute(
-                select(ReferralRow.id).where(ReferralRow.reference == reference)
-            ).first()
-            if exists is None:
-                raise UnknownReference(reference)
-            session.add(
-                AddendumRow(
-                    reference=reference,
-                    received_at=received_at,
-                    key_id=key_id,
-                    suite=suite,
-                    sealed=bytes(sealed),
-                )
-            )
+        self,
+        reference: str,
+        received_at: dt.datetime,
+        key_id: str,
+        suite: str,
+        sealed: bytes,
+        *,
+        origin: Optional[bytes] = None,
+        origin_sig: Optional[bytes] = None,
+        escalate: Optional[Callable[[RatingState], Optional[RatingChange]]] = None,
+        forward: bool = False,
+    ) -> Optional[RatingChange]:
+        """Store something the reporter added later; raises :class:`UnknownReference`.
 
-    def mark_emergency(self, reference: str, now: dt.datetime) -> None:
-        """Danger reported after sending: the referral goes to the top of the queue at once."""
-        with Session(self.engine, future=True) as session, session.begin():
-            found = session.execute(
-                select(ReferralRow).where(ReferralRow.reference == reference)
-            ).scalar_one_or_none()
-            if found is None:
+        ``escalate`` (an addition saying the child is in danger now) makes the rating change
+        that comes with it, from the rating as it is under the lock; the addition, that change
+        and, with ``forward``, their outbox rows are written in one transaction."""
+        addendum = StoredAddendum(reference, received_at, key_id, suite, bytes(sealed), origin, origin_sig)
+        with self.engine.begin() as connection:
+            change = None
+            if escalate is not None:
+                change = apply_rating_change(connection, reference, escalate)
+            elif not _exists(connection, reference):
                 raise UnknownReference(reference)
-            found.priority, found.priority_rank, found.emergency = "RED", PRIORITY_RANK["RED"], True
-            found.deadline = min(found.deadline, now)
+            values = {name: getattr(addendum, name) for name in _ADDENDUM_COLUMNS}
+            connection.execute(AddendumRow.__table__.insert(), values)
+            if forward:
+                from bot import outbox
+
+                now = dt.datetime.now(dt.timezone.utc)
+                outbox.write(connection, [outbox.addition_row(addendum, now)])
+                if change is not None:
+                    outbox.write(connection, [outbox.rating_row(change, now)])
+        return change
 
     def addenda(self, reference: str) -> list[StoredAddendum]:
         """Everything added to a referral, oldest first."""
+        table = AddendumRow.__table__
         query = (
-            select(AddendumRow)
-            .where(AddendumRow.reference == reference)
-            .order_by(AddendumRow.received_at, AddendumRow.id)
+            select(table)
+            .where(table.c.reference == reference)
+            .order_by(table.c.received_at, table.c.id)
         )
-        with Session(self.engine, future=True) as session:
-            return [
-                StoredAddendum(
-                    reference=found.reference,
-                    received_at=found.received_at,
-                    key_id=found.key_id,
-                    suite=found.suite,
-                    sealed=bytes(found.sealed),
-                )
-                for found in session.execute(query).scalars()
-            ]
+        with self.engine.connect() as connection:
+            return [_addendum(found) for found in connection.execute(query)]
+
+    def rating_changes(self, references: Iterable[str]) -> dict[str, dict[int, StoredRatingChange]]:
+        """Every rating change of these referrals, by reference and revision (unchecked)."""
+        references = list(references)
+        found: dict[str, dict[int, StoredRatingChange]] = {reference: {} for reference in references}
+        if not references:
+            return found
+        table = RatingChangeRow.__table__
+        query = select(table).where(table.c.reference.in_(references)).order_by(table.c.id)
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                found[row.reference][row.revision] = _rating_change(row)
+        return found
+
+
+_ADDENDUM_COLUMNS = (
+    "reference", "received_at", "key_id", "suite", "sealed", "origin", "origin_sig",
+    "resealed_at", "reseal_mac",
+)
+
+
+def _exists(connection: Connection, reference: str) -> bool:
+    table = ReferralRow.__table__
+    return connection.execute(select(table.c.id).where(table.c.reference == reference)).first() is not None
+
+
+def apply_rating_change(
+    connection: Connection,
+    reference: str,
+    make: Callable[[RatingState], Optional[RatingChange]],
+) -> Optional[RatingChange]:
+    """Change a referral's rating, in the caller's transaction, which must not have read yet.
+
+    The referral's row is locked first (a no-op UPDATE: a row lock in PostgreSQL, the write lock
+    in SQLite), so ``make`` sees the rating as it really is and no other change can slip in
+    before this one commits. ``make`` returns the change (revision one up, signed or MAC'd) or
+    None to change nothing."""
+    table = ReferralRow.__table__
+    locked = connection.execute(
+        update(table).where(table.c.reference == reference).values(revision=table.c.revision)
+    )
+    if locked.rowcount != 1:
+        raise UnknownReference(reference)
+    found = connection.execute(
+        select(
+            table.c.reference, table.c.received_at, table.c.priority, table.c.emergency,
+            table.c.deadline, table.c.revision,
+        ).where(table.c.reference == reference)
+    ).one()
+    current = RatingState(
+        found.reference, found.received_at, found.priority, bool(found.emergency), found.deadline,
+        found.revision,
+    )
+    change = make(current)
+    if change is None:
+        return None
+    if change.revision != current.revision + 1 or change.reference != reference:
+        raise StoreError("a rating change must follow the referral's current revision")
+    moved = connection.execute(
+        update(table)
+        .where(table.c.reference == reference, table.c.revision == current.revision)
+        .values(
+            priority=change.priority,
+            priority_rank=PRIORITY_RANK[change.priority],
+            emergency=change.emergency,
+            deadline=change.deadline,
+            revision=change.revision,
+        )
+    )
+    if moved.rowcount != 1:
+        raise ReferralChanged(reference)
+    connection.execute(
+        RatingChangeRow.__table__.insert(),
+        {
+            "reference": reference, "revision": change.revision, "at": change.at, "by": change.by,
+            "statement": change.statement, "auth": change.auth,
+        },
+    )
+    return change
+
+
+def _addendum(found: Any) -> StoredAddendum:
+    return StoredAddendum(
+        reference=found.reference,
+        received_at=found.received_at,
+        key_id=found.key_id,
+        suite=found.suite,
+        sealed=bytes(found.sealed),
+        origin=_bytes(found.origin),
+        origin_sig=_bytes(found.origin_sig),
+        resealed_at=found.resealed_at,
+        reseal_mac=_bytes(found.reseal_mac),
+        id=found.id,
+    )
+
+
+def _rating_change(found: Any) -> StoredRatingChange:
+    return StoredRatingChange(
+        found.reference, found.revision, found.at, found.by, bytes(found.statement), bytes(found.auth)
+    )
+
+
+def _bytes(value: Any) -> Optional[bytes]:
+    return None if value is None else bytes(value)
 
 
 def _column_values(record: Any) -> dict[str, Any]:
@@ -375,4 +580,11 @@ def _column_values(record: Any) -> dict[str, Any]:
 def _referral(found: Any) -> StoredReferral:
     """From an ORM row or a Core row of the referrals table."""
     values = {field.name: getattr(found, field.name) for field in dataclasses.fields(StoredReferral)}
-    return StoredReferral(**{**values, "emergency": bool(found.emergency), "sealed": bytes(found.sealed)})
+    return StoredReferral(**{
+        **values,
+        "emergency": bool(found.emergency),
+        "sealed": bytes(found.sealed),
+        "origin": _bytes(found.origin),
+        "origin_sig": _bytes(found.origin_sig),
+        "reseal_mac": _bytes(found.reseal_mac),
+    })

@@ -12,14 +12,17 @@ from aiohttp import web
 
 from bot.console import middleware
 from bot.console.accounts import Accounts
-from bot.console.appkeys import ACCOUNTS, AUDIT, CASEWORK, CONFIG, SESSIONS, STORE
+from bot import signing_keys
+from bot.console.appkeys import ACCOUNTS, AUDIT, CASEWORK, CONFIG, INTEGRITY, SESSIONS, STORE
 from bot.console.audit import HEAD_FILE, AuditLog
 from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig, config_from_env
 from bot.console.consolekey import load_console_key
+from bot.console.integrity import ConsoleRecords, Integrity
 from bot.console.opening import parse_when
 from bot.console.routes import setup_routes
 from bot.console.sessions import Sessions
+from bot.origin import Verifier
 from bot.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -61,7 +64,11 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     app[AUDIT] = audit
     app[ACCOUNTS] = Accounts(store.engine, console_key, audit, config.clock)
     app[SESSIONS] = Sessions(store.engine, config.clock, config.idle, config.absolute)
-    app[CASEWORK] = Casework(store.engine, config.private_key.public_key(), audit, config.clock)
+    integrity = Integrity(Verifier(signing_keys.load_signing_public_keys(config.keys_dir)), ConsoleRecords(console_key))
+    signing_keys.write_console_signing_key(config.keys_dir, integrity.console.signer.public_key)
+    app[INTEGRITY] = integrity
+    app[CASEWORK] = Casework(store.engine, config.unit_keys.public_key(), audit, config.clock,
+                             integrity=integrity, forward=config.forward)
 
     env = aiohttp_jinja2.setup(
         app,

@@ -8,6 +8,7 @@ from bot.console.accounts import Accounts
 from bot.console.audit import AuditLog
 from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig
+from bot.console.integrity import Integrity
 from bot.console.sessions import Sessions
 from bot.store import Store
 
@@ -17,3 +18,4 @@ AUDIT = web.AppKey("audit", AuditLog)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
 CASEWORK = web.AppKey("casework", Casework)
+INTEGRITY = web.AppKey("integrity", Integrity)

@@ -6,7 +6,12 @@ reference) and only the console can read them back. The clear columns say what k
 happened, when, by whom, and the codes (ratings, decision) the queue needs.
 
 A changed rating also moves the referral in the queue: its priority and deadline are updated
-(the deadline recomputed from when it was received; an emergency keeps its earlier one).
+(the deadline recomputed from when it was received; an emergency keeps its earlier one), by a
+numbered rating change MAC'd under the console key (bot/store.py, bot/console/integrity.py).
+Every case event is MAC'd too, so one edited or inserted with plain SQL shows as altered.
+
+With forwarding on, rating changes and decisions go to the outbox in the same transaction,
+signed with the console's forwarding key (bot/outbox.py).
 """
 
 from __future__ import annotations
@@ -16,17 +21,24 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot import sealing
+from bot import outbox, sealing
 from bot.console.accounts import Clock, Officer, utc_now
 from bot.console.audit import AuditLog
+from bot.console.integrity import Integrity, Verdict
 from bot.console.tables import CaseEventRow, OfficerRow
 from bot.deadlines import deadline_for
-from bot.store import PRIORITY_RANK, ReferralRow, UnknownReference
+from bot.store import (
+    PRIORITY_RANK,
+    RatingChange,
+    RatingState,
+    ReferralRow,
+    UnknownReference,
+    apply_rating_change,
+)
 
 DECISIONS = {
     "no_further_action": "No further action",
@@ -51,7 +63,8 @@ class CaseEvent:
     from_priority: str | None
     to_priority: str | None
     decision: str | None
-    text: str | None  # opened with the private key; None if there is none
+    text: str | None  # opened with the private key; None if there is none (or it was altered)
+    verdict: Verdict = Verdict(True)
 
     @property
     def decision_label(self) -> str | None:
@@ -67,6 +80,7 @@ class CaseState:
     decision: str | None = None
     decided_at: dt.datetime | None = None
     rerated: bool = False
+    problem: str | None = None  # an event behind this state was altered outside the console
 
     @property
     def decision_label(self) -> str | None:
@@ -83,17 +97,27 @@ def _clean(text: str | None, what: str) -> str:
 
 
 class Casework:
-    def __init__(self, engine: Engine, public_key: X25519PublicKey, audit: AuditLog, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        public_key: sealing.UnitPublicKey,
+        audit: AuditLog,
+        clock: Clock = utc_now,
+        *,
+        integrity: Integrity,
+        forward: bool = False,
+    ) -> None:
         self._engine = engine
-        self._public_key = public_key
-        self._key_id = sealing.key_id(public_key)
+        self._sealer = sealing.Sealer(public_key)
         self._audit = audit
         self._now = clock
+        self._integrity = integrity
+        self._forward = forward  # also tell the case-management system (bot/outbox.py)
 
     def _seal(self, reference: str, kind: str, text: str) -> dict[str, object]:
-        sealed = sealing.seal(json.dumps({"text": text}, ensure_ascii=False).encode(), self._public_key,
-                              reference, purpose=_PURPOSES[kind])
-        return {"key_id": self._key_id, "suite": sealing.SUITE_NAME, "sealed": sealed}
+        sealed = self._sealer.seal(json.dumps({"text": text}, ensure_ascii=False).encode(), reference,
+                                   purpose=_PURPOSES[kind])
+        return {"key_id": sealed.key_id, "suite": sealed.suite, "sealed": sealed.blob}
 
     @staticmethod
     def _referral(session: Session, reference: str) -> ReferralRow:
@@ -102,9 +126,14 @@ class Casework:
             raise UnknownReference(reference)
         return found
 
-    def _record(self, session: Session, reference: str, officer: Officer, kind: str, **values: object) -> None:
+    def _record(self, session: Session, reference: str, officer: Officer, kind: str, **values: object) -> CaseEventRow:
         self._referral(session, reference)
-        session.add(CaseEventRow(reference=reference, kind=kind, at=self._now(), officer_id=officer.id, **values))
+        row = CaseEventRow(reference=reference, kind=kind, at=self._now(), officer_id=officer.id, **values)
+        fields = {**values, "reference": reference, "kind": kind, "at": row.at, "officer_id": officer.id,
+                  "officer": officer.username}
+        row.mac = self._integrity.case_event_mac(fields, values.get("sealed"))  # type: ignore[arg-type]
+        session.add(row)
+        return row
 
     def acknowledge(self, reference: str, officer: Officer) -> None:
         """Acknowledge the referral and take it: the officer is now the one working on it."""
@@ -116,27 +145,55 @@ class Casework:
         if priority not in PRIORITY_RANK:
             raise CaseworkError("Choose RED, AMBER or GREEN.")
         reason = _clean(reason, "the reason for the new rating")
-        with Session(self._engine, future=True) as session, session.begin():
-            row = self._referral(session, reference)
-            old = row.priority
-            if old == priority:
+        now = self._now()
+        seen: dict[str, str] = {}
+
+        def rerate(current: RatingState) -> RatingChange:
+            if current.priority == priority:
                 raise CaseworkError(f"The referral is already rated {priority}.")
-            self._record(session, reference, officer, "rating", from_priority=old, to_priority=priority,
+            seen["from"] = current.priority
+            new_deadline = deadline_for(priority, current.received_at)
+            deadline = min(current.deadline, new_deadline) if current.emergency else new_deadline
+            fields = {
+                "reference": reference, "revision": current.revision + 1, "at": now, "priority": priority,
+                "emergency": current.emergency, "deadline": deadline, "cause": f"officer:{officer.username}",
+            }
+            signed = self._integrity.console.statement("rating", fields, None)
+            return RatingChange(reference, current.revision + 1, now, priority, current.emergency, deadline,
+                                "console", signed, self._integrity.console.mac(signed))
+
+        with Session(self._engine, future=True) as session, session.begin():
+            # The rating first: it locks the referral, so two officers re-rating at once take turns.
+            change = apply_rating_change(session.connection(), reference, rerate)
+            assert change is not None
+            self._record(session, reference, officer, "rating", from_priority=seen["from"], to_priority=priority,
                          **self._seal(reference, "rating", reason))
-            new_deadline = deadline_for(priority, row.received_at)
-            row.priority, row.priority_rank = priority, PRIORITY_RANK[priority]
-            row.deadline = min(row.deadline, new_deadline) if row.emergency else new_deadline
+            if self._forward:
+                signature = self._integrity.console.sign(change.statement)
+                outbox.write(session.connection(), [outbox.rating_row(change, now, signature)])
         self._audit.append(officer.username, "rating_changed", reference=reference,
-                           detail={"from": old, "to": priority})
+                           detail={"from": seen["from"], "to": priority})
 
     def decide(self, reference: str, officer: Officer, decision: str, note: str) -> None:
         if decision not in DECISIONS:
             raise CaseworkError("Choose one of the decisions listed.")
         note = _clean(note, "a note on the decision")
         with Session(self._engine, future=True) as session, session.begin():
-            self._record(session, reference, officer, "decision", decision=decision,
-                         **self._seal(reference, "decision", note))
+            sealed = self._seal(reference, "decision", note)
+            row = self._record(session, reference, officer, "decision", decision=decision, **sealed)
+            if self._forward:
+                session.flush()  # the event's id names the message
+                self._forward_decision(session, row, officer)
         self._audit.append(officer.username, "decision", reference=reference, detail={"decision": decision})
+
+    def _forward_decision(self, session: Session, row: CaseEventRow, officer: Officer) -> None:
+        fields = {"reference": row.reference, "at": row.at, "officer": officer.username,
+                  "decision": row.decision, "key_id": row.key_id, "suite": row.suite}
+        console = self._integrity.console
+        signed = console.statement("decision", fields, row.sealed)
+        message = outbox.decision_row(row.id, {**fields, "sealed": row.sealed}, signed, console.sign(signed),
+                                      dt.datetime.now(dt.timezone.utc))
+        outbox.write(session.connection(), [message])
 
     def add_note(self, reference: str, officer: Officer, text: str) -> None:
         text = _clean(text, "the note")
@@ -144,8 +201,16 @@ class Casework:
             self._record(session, reference, officer, "note", **self._seal(reference, "note", text))
         self._audit.append(officer.username, "note", reference=reference)
 
-    def history(self, reference: str, private_key: X25519PrivateKey) -> list[CaseEvent]:
-        """Everything done to the referral, oldest first, reasons and notes opened."""
+    def _verdict(self, row: CaseEventRow, username: str) -> Verdict:
+        fields = {name: getattr(row, name, None) for name in _EVENT_COLUMNS}
+        return self._integrity.case_event({**fields, "officer": username},
+                                          None if row.sealed is None else bytes(row.sealed),
+                                          None if row.mac is None else bytes(row.mac))
+
+    def history(self, reference: str, unit_keys: sealing.UnitKeys) -> list[CaseEvent]:
+        """Everything done to the referral, oldest first, reasons and notes opened.
+
+        An event altered outside the console is listed as such, its text not shown."""
         query = (
             select(CaseEventRow, OfficerRow.username)
             .join(OfficerRow, OfficerRow.id == CaseEventRow.officer_id)
@@ -156,12 +221,14 @@ class Casework:
             rows = session.execute(query).all()
         events = []
         for row, username in rows:
+            verdict = self._verdict(row, username)
             text = None
-            if row.sealed is not None:
-                opened = sealing.open_sealed(bytes(row.sealed), private_key, reference,
-                                             purpose=_PURPOSES[row.kind], suite=row.suite)
+            if row.sealed is not None and verdict.ok and row.kind in _PURPOSES:
+                opened = unit_keys.open(bytes(row.sealed), reference, _PURPOSES[row.kind], suite=row.suite,
+                                        key=row.key_id)
                 text = json.loads(opened)["text"]
-            events.append(CaseEvent(row.kind, row.at, username, row.from_priority, row.to_priority, row.decision, text))
+            events.append(CaseEvent(row.kind, row.at, username, row.from_priority, row.to_priority, row.decision,
+                                    text, verdict))
         return events
 
     def states(self, references: Iterable[str]) -> dict[str, CaseState]:
@@ -170,19 +237,27 @@ class Casework:
         if not references:
             return {}
         query = (
-            select(CaseEventRow.reference, CaseEventRow.kind, CaseEventRow.at, CaseEventRow.decision, OfficerRow.username)
+            select(CaseEventRow, OfficerRow.username)
             .join(OfficerRow, OfficerRow.id == CaseEventRow.officer_id)
             .where(CaseEventRow.reference.in_(references), CaseEventRow.kind != "note")
             .order_by(CaseEventRow.id)
         )
         found: dict[str, dict[str, object]] = {}
         with Session(self._engine, future=True) as session:
-            for reference, kind, at, decision, username in session.execute(query):
-                state = found.setdefault(reference, {})
-                if kind == "acknowledged":
-                    state.update(assigned_to=username, acknowledged_at=at)
-                elif kind == "decision":
-                    state.update(decision=decision, decided_at=at)
-                elif kind == "rating":
+            for row, username in session.execute(query):
+                state = found.setdefault(row.reference, {})
+                verdict = self._verdict(row, username)
+                if not verdict.ok:
+                    state["problem"] = f"A case event was altered outside the console ({row.kind})."
+                    continue
+                if row.kind == "acknowledged":
+                    state.update(assigned_to=username, acknowledged_at=row.at)
+                elif row.kind == "decision":
+                    state.update(decision=row.decision, decided_at=row.at)
+                elif row.kind == "rating":
                     state["rerated"] = True
         return {reference: CaseState(**values) for reference, values in found.items()}  # type: ignore[arg-type]
+
+
+_EVENT_COLUMNS = ("reference", "kind", "at", "officer_id", "from_priority", "to_priority", "decision",
+                  "key_id", "suite")

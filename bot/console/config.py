@@ -1,4 +1,8 @@
-"""What the console needs to start: the store, the keys directory, and the unit's private key.
+"""What the console needs to start: the store, the keys directory, and the unit's private keys.
+
+The private keys are the current one and every retired one (`familyvoice keys rotate` keeps
+them), so referrals sealed before a rotation still open. The intake's public signing key is read
+from the keys directory too (bot/console/app.py): without it nothing could be trusted.
 
 The private key's passphrase comes from FAMILYVOICE_KEY_PASSPHRASE or the file named by
 FAMILYVOICE_KEY_PASSPHRASE_FILE, is used once to load the key, and is then dropped (also from
@@ -18,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, MutableMapping
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
 from bot import keys
+from bot.sealing import UnitKeys, UnitPrivateKey
 from bot.config import settings
 from bot.console.accounts import Clock, utc_now
 from bot.console.sessions import ABSOLUTE, IDLE
@@ -32,11 +35,17 @@ DEV_HTTP_ENV = "FAMILYVOICE_CONSOLE_DEV_HTTP"
 class ConsoleConfig:
     db_url: str
     keys_dir: Path
-    private_key: X25519PrivateKey = field(repr=False)
+    private_key: UnitKeys | UnitPrivateKey = field(repr=False)  # one key, or all the unit's
     dev_http: bool = False
     clock: Clock = utc_now
     idle: dt.timedelta = IDLE
     absolute: dt.timedelta = ABSOLUTE
+    forward: bool = False  # rating changes and decisions also go to case management
+
+    @property
+    def unit_keys(self) -> UnitKeys:
+        key = self.private_key
+        return key if isinstance(key, UnitKeys) else UnitKeys.single(key)
 
     @property
     def session_cookie(self) -> str:
@@ -58,9 +67,9 @@ def config_from_env(environ: MutableMapping[str, str] | None = None) -> ConsoleC
     cfg = settings(env)
     passphrase = keys.passphrase_from_env(env)
     try:
-        private_key = keys.load_private_key(cfg.private_key_path, passphrase)
+        unit_keys = keys.load_unit_keys(cfg.keys_dir, passphrase)
     finally:
         env.pop(keys.PASSPHRASE_ENV, None)  # nothing this process starts or dumps inherits it
         del passphrase
-    return ConsoleConfig(db_url=cfg.db_url, keys_dir=cfg.keys_dir, private_key=private_key,
-                         dev_http=dev_http_from_env(env))
+    return ConsoleConfig(db_url=cfg.db_url, keys_dir=cfg.keys_dir, private_key=unit_keys,
+                         dev_http=dev_http_from_env(env), forward=cfg.forward_url is not None)

@@ -5,7 +5,11 @@ one per job, so neither use weakens the other:
 - the audit log's HMAC key: whoever can write to the database but not read this file cannot
   forge, edit, reorder or delete audit entries without ``familyvoice audit verify`` noticing;
 - the key that encrypts officers' TOTP secrets (AES-256-GCM), so a stolen database does not
-  hand out second factors.
+  hand out second factors;
+- the MAC key of officers' case events and rating changes, and of `keys reseal`'s attestations
+  (bot/console/integrity.py): a database writer cannot forge or edit a decision;
+- an Ed25519 key the console signs what it forwards with (rating changes, decisions), whose
+  public half, ``console_signing_public.pem``, the relay and the receiver check it with.
 
 The console (or the first ``officers``/``audit`` command) creates the file on first use; `keys
 init` does not need to know about it. Back it up with the private key: without it the audit
@@ -19,6 +23,7 @@ import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -44,6 +49,13 @@ class ConsoleKey:
     @property
     def audit_mac_key(self) -> bytes:
         return self._derive(b"audit-mac")
+
+    @property
+    def record_mac_key(self) -> bytes:
+        return self._derive(b"record-mac")
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self._derive(b"forward-signing"))
 
     def encrypt_totp(self, secret: str, username: str) -> bytes:
         """Encrypt a TOTP secret, bound to its account (a secret copied onto another row fails)."""

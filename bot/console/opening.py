@@ -7,6 +7,10 @@ reporter said is dropped on the way to the screen.
 Photos are served only as what they really are: a PNG, JPEG, GIF or WebP whose first bytes say
 so is shown as an image; anything else (an SVG, HTML, a mislabelled file) is offered as a
 download of ``application/octet-stream``, never rendered by the browser.
+
+Before anything is decrypted it is checked (bot/console/integrity.py): a referral our intake did
+not sign as it stands is not opened at all, only reported; an addition that does not verify is
+listed as such, unopened.
 """
 
 from __future__ import annotations
@@ -19,10 +23,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
 from bot import followup, linking_store
-from bot.sealing import open_sealed
+from bot.console.integrity import Integrity, ReferralCheck
+from bot.sealing import UnitKeys
 from bot.store import Store, StoredReferral
 from bot.triage import EVIDENCE_JOINER
 
@@ -77,6 +80,12 @@ class OpenedReferral:
     photos: list[Photo] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)  # earlier and later, about the same child
     new_additions: int = 0  # how many of the newest additions no officer had seen before this opening
+    check: ReferralCheck | None = None  # None only for callers that do not check (none in the console)
+
+    @property
+    def genuine(self) -> bool:
+        """Whether the referral itself came from our intake (its contents are only opened if so)."""
+        return self.check is None or self.check.origin.ok
 
     @property
     def evidence(self) -> list[str]:
@@ -104,17 +113,32 @@ def parse_when(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
-def open_referral(store: Store, private_key: X25519PrivateKey, row: StoredReferral) -> OpenedReferral:
-    """The referral and everything added to it, decrypted.
+def referral_check(store: Store, integrity: Integrity, row: StoredReferral) -> ReferralCheck:
+    return integrity.referral(row, store.rating_changes([row.reference])[row.reference])
 
-    Raises ``bot.sealing.CannotOpen`` if a blob does not open with this key (altered record, or a
-    referral sealed to a retired key)."""
-    data = json.loads(open_sealed(row.sealed, private_key, row.reference, suite=row.suite))
-    opened = OpenedReferral(row=row, data=data)
+
+def open_referral(
+    store: Store, unit_keys: UnitKeys, row: StoredReferral, integrity: Integrity
+) -> OpenedReferral:
+    """The referral and everything added to it, checked and decrypted.
+
+    A referral that is not from our intake is not decrypted (``genuine`` is False, ``check``
+    says why). Raises ``bot.sealing.CannotOpen`` if a genuine blob does not open with the unit's
+    keys (sealed to a key the console has not loaded)."""
+    check = referral_check(store, integrity, row)
+    if not check.origin.ok:
+        return OpenedReferral(row=row, data={}, check=check)
+    data = json.loads(unit_keys.open(row.sealed, row.reference, "referral", suite=row.suite, key=row.key_id))
+    opened = OpenedReferral(row=row, data=data, check=check)
     for addendum in store.addenda(row.reference):
-        body = json.loads(open_sealed(addendum.sealed, private_key, row.reference, purpose="addendum",
-                                      suite=addendum.suite))
+        verdict = integrity.addendum(addendum)
+        if not verdict.ok:
+            opened.additions.append({"at": addendum.received_at.isoformat(), "text": None, "verdict": verdict})
+            continue
+        body = json.loads(unit_keys.open(addendum.sealed, row.reference, "addendum", suite=addendum.suite,
+                                         key=addendum.key_id))
         body.setdefault("at", addendum.received_at.isoformat())
+        body["verdict"] = verdict
         opened.additions.append(body)
     _collect_photos(opened)
     opened.links = _links(opened.data.get("linked_references") or [], linking_store.links_of(store, row.reference))

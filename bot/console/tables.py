@@ -91,6 +91,7 @@ class CaseEventRow(Base):
     key_id = Column(String(64), nullable=True)
     suite = Column(String(64), nullable=True)
     sealed = Column(LargeBinary, nullable=True)  # the reason or note, sealed to the unit's key
+    mac = Column(LargeBinary, nullable=True)  # under the console key (bot/console/integrity.py)
 
     __table_args__ = (
         CheckConstraint(

@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from bot.console import queue
-from bot.console.appkeys import CASEWORK, CONFIG, STORE
+from bot.console.appkeys import CASEWORK, CONFIG, INTEGRITY, STORE
 from bot.console.casework import DECISIONS
 from bot.console.http import render
 
@@ -22,6 +22,7 @@ async def queue_page(request: web.Request) -> web.Response:
     references = [row.reference for row in page.rows]
     states = await asyncio.to_thread(request.app[CASEWORK].states, references)
     new = await asyncio.to_thread(queue.unseen_additions, request.app[STORE].engine, references)
+    checks = await asyncio.to_thread(request.app[INTEGRITY].referrals, request.app[STORE], references)
     now = request.app[CONFIG].clock()
     rows = []
     for row in page.rows:
@@ -29,7 +30,8 @@ async def queue_page(request: web.Request) -> web.Response:
         overdue, clock = queue.time_left(row.deadline, now)
         if state is not None and state.decision:
             overdue, clock = False, "decided"
-        rows.append({"row": row, "state": state, "overdue": overdue, "clock": clock, "new": new.get(row.reference, 0)})
+        rows.append({"row": row, "state": state, "overdue": overdue, "clock": clock,
+                     "new": new.get(row.reference, 0), "check": checks.get(row.reference)})
     next_url = None
     if page.next_cursor:
         next_url = request.app.router["queue"].url_for().with_query({**filters.as_query(), "after": page.next_cursor})

@@ -8,7 +8,7 @@ from typing import Callable
 from aiohttp import web
 
 from bot.console import queue
-from bot.console.appkeys import AUDIT, CASEWORK, CONFIG, STORE
+from bot.console.appkeys import AUDIT, CASEWORK, CONFIG, INTEGRITY, STORE
 from bot.console.casework import DECISIONS, CaseworkError
 from bot.console.http import SESSION_KEY, render
 from bot.console.opening import OpenedReferral, mark_additions_seen, open_referral
@@ -25,7 +25,8 @@ async def _open(request: web.Request) -> OpenedReferral:
         raise web.HTTPNotFound(text=f"There is no referral {reference}.")
     await asyncio.to_thread(audit.append, request[SESSION_KEY].officer.username, "opened", reference=reference)
     try:
-        return await asyncio.to_thread(open_referral, store, request.app[CONFIG].private_key, row)
+        return await asyncio.to_thread(open_referral, store, request.app[CONFIG].unit_keys, row,
+                                       request.app[INTEGRITY])
     except (CannotOpen, SealingError):
         raise web.HTTPInternalServerError(
             text=f"Referral {reference} does not open with the unit's key: the record was altered, "
@@ -39,7 +40,7 @@ async def show(request: web.Request) -> web.Response:
     reference = opened.row.reference
     now = request.app[CONFIG].clock()
     await asyncio.to_thread(mark_additions_seen, request.app[STORE], opened, now)
-    history = await asyncio.to_thread(casework.history, reference, request.app[CONFIG].private_key)
+    history = await asyncio.to_thread(casework.history, reference, request.app[CONFIG].unit_keys)
     states = await asyncio.to_thread(casework.states, [reference])
     overdue, clock = queue.time_left(opened.row.deadline, now)
     return render("referral.html", request, {

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from bot import keys
+from bot import keys, pkcs8
 from bot.keys import (
     KeyFileError,
     KeysExist,
@@ -31,6 +31,15 @@ PASSPHRASE = b"correct horse battery staple"
 REFERENCE = "FV-7K3M-Q9XD"
 
 pytestmark = pytest.mark.usefixtures("cheap_key_derivation")
+
+
+def write_classical_key(directory: Path, key: X25519PrivateKey, name: str = "unit_private.pem") -> Path:
+    """A unit private key from before X-Wing, as `keys init` wrote it then."""
+    path = directory / name
+    info = pkcs8.private_key_info("1.3.101.110", key.private_bytes_raw())
+    path.write_bytes(pkcs8.encrypt(info, PASSPHRASE, keys.DEFAULT_SCRYPT))
+    path.chmod(0o600)
+    return path
 
 
 def mode(path: Path) -> int:
@@ -214,14 +223,36 @@ def test_the_private_key_file_is_standard_pkcs8_with_scrypt(tmp_path: Path) -> N
         ["openssl", "asn1parse", "-in", str(paths.private_key)],
         capture_output=True, text=True, check=True,
     ).stdout
+
+    def decrypt(passphrase: bytes) -> str:
+        return subprocess.run(
+            ["openssl", "pkcs8", "-in", str(paths.private_key), "-passin", "stdin", "-outform", "DER"],
+            input=passphrase.decode(), capture_output=True, text=True,
+        ).stderr
+
+    # Then it is PBES2 with scrypt and AES-256-CBC, and the passphrase opens it down to the
+    # X-Wing key inside (this OpenSSL has no X-Wing; a wrong passphrase never gets that far)
+    assert ":PBES2" in parsed and ":scrypt" in parsed and ":aes-256-cbc" in parsed
+    assert "TYPE=1.3.6.1.4.1.62253.25722" in decrypt(PASSPHRASE)
+    assert "TYPE=1.3.6.1.4.1.62253.25722" not in decrypt(b"not the passphrase")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command is not installed")
+def test_an_x25519_key_in_our_format_is_read_by_openssl(tmp_path: Path) -> None:
+    # Given an older unit key (X25519) written the way the unit's keys always were
+    path = write_classical_key(tmp_path, X25519PrivateKey.generate())
+
+    # When OpenSSL opens it with the passphrase
     public = subprocess.run(
-        ["openssl", "pkey", "-in", str(paths.private_key), "-passin", "stdin", "-pubout"],
+        ["openssl", "pkey", "-in", str(path), "-passin", "stdin", "-pubout"],
         input=PASSPHRASE.decode(), capture_output=True, text=True, check=True,
     ).stdout
 
-    # Then it is PBES2 with scrypt and AES-256-CBC, and the passphrase opens it
-    assert ":PBES2" in parsed and ":scrypt" in parsed and ":aes-256-cbc" in parsed
-    assert public == paths.public_key.read_text()
+    # Then it is the same key we read
+    key = load_private_key(path, PASSPHRASE)
+    assert public.encode() == key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 # --- the passphrase ---------------------------------------------------------------------------

@@ -21,6 +21,39 @@ def url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+def head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.config import PROJECT_ROOT
+
+    return ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini"))).get_current_head()
+
+
+def test_referrals_stored_before_signing_are_kept_by_the_upgrade(tmp_path):
+    # Given a store at the first migration, holding a referral (unsigned, as then)
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.config import PROJECT_ROOT
+
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["url"] = str(store.engine.url)
+    command.upgrade(config, "0001")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO referrals (reference, received_at, channel, status, priority, priority_rank,"
+            " emergency, deadline, key_id, suite, sealed) VALUES ('FV-OLD1-AAAA', '2026-01-01 10:00:00',"
+            " 'sms', 'complete', 'AMBER', 2, 0, '2026-01-02 10:00:00', 'k', 's', x'00')"
+        )
+    # When it is upgraded
+    store.migrate()
+    # Then the referral is still there, at its first rating, with no signature to show
+    old = store.get("FV-OLD1-AAAA")
+    assert old.priority == "AMBER" and old.revision == 0 and old.origin is None
+
+
 def differences(store: Store) -> list:
     import_table_modules()
     with store.engine.connect() as connection:
@@ -53,4 +86,4 @@ def test_a_store_made_before_migrations_is_completed_and_recorded(tmp_path):
     store.create_all()
     store.migrate()
     with store.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head()

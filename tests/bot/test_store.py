@@ -294,6 +294,7 @@ def test_the_tables_have_no_plaintext_columns(store: Store) -> None:
     assert columns == {
         "id", "reference", "received_at", "channel", "status", "priority", "priority_rank",
         "emergency", "deadline", "key_id", "suite", "sealed", "conversation_key",
+        "origin", "origin_sig", "revision", "resealed_at", "reseal_mac",
     }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ the parameters are stored beside each hash, so nothing else changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,13 @@ import pyotp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from bot import keys, sealing
+from bot import keys, origin, sealing, signing_keys
 from bot.console import passwords
 from bot.console.app import init_app
 from bot.console.appkeys import ACCOUNTS, CONFIG, STORE
 from bot.console.config import ConsoleConfig
+from bot.intake import addendum_signature, signed_referral
 from bot.referral import Child, Concern, Reason, Referral, Reporter, Turn
 from bot.store import StoredReferral
 
@@ -61,13 +62,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def unit_key(tmp_path: Path) -> X25519PrivateKey:
+def unit_key(tmp_path: Path) -> sealing.UnitPrivateKey:
     keys.init_keys(tmp_path / "keys", b"test passphrase", cost=keys.ScryptCost(n=2**4, r=8, p=1))
     return keys.load_private_key(tmp_path / "keys" / keys.PRIVATE_KEY_FILE, b"test passphrase")
 
 
 @pytest.fixture
-def config(tmp_path: Path, unit_key: X25519PrivateKey, clock: Clock) -> ConsoleConfig:
+def config(tmp_path: Path, unit_key: sealing.UnitPrivateKey, clock: Clock) -> ConsoleConfig:
     return ConsoleConfig(db_url=f"sqlite:///{tmp_path / 'fv.db'}", keys_dir=tmp_path / "keys",
                          private_key=unit_key, dev_http=True, clock=clock)
 
@@ -101,15 +102,32 @@ def make_referral(reference: str, *, priority: str = "AMBER", received_at: dt.da
     )
 
 
+def intake_signer(app: web.Application) -> origin.Signer:
+    """The intake's signing key from the test's keys directory (`keys init` made it)."""
+    return origin.Signer(signing_keys.load_signing_key(app[CONFIG].keys_dir / signing_keys.SIGNING_KEY_FILE))
+
+
 def queue_referral(app: web.Application, referral: Referral, *, deadline: dt.datetime,
-                   emergency: bool = False) -> None:
-    public = app[CONFIG].private_key.public_key()
-    app[STORE].add_referral(StoredReferral(
+                   emergency: bool = False) -> StoredReferral:
+    """Queue a referral as the intake does: sealed to the unit's key and signed by the intake."""
+    public = app[CONFIG].unit_keys.public_key()
+    row = signed_referral(intake_signer(app), StoredReferral(
         reference=referral.reference, received_at=dt.datetime.fromisoformat(referral.received_at),
         channel=referral.channel, status=referral.status, priority=referral.priority, emergency=emergency,
-        deadline=deadline, key_id=sealing.key_id(public), suite=sealing.SUITE_NAME,
+        deadline=deadline, key_id=sealing.key_id(public), suite=sealing.suite_for(public),
         sealed=sealing.seal(referral.to_json().encode(), public, referral.reference),
     ))
+    app[STORE].add_referral(row)
+    return row
+
+
+def add_addition(app: web.Application, reference: str, body: dict[str, Any], at: dt.datetime = NOON) -> None:
+    """An addition as the intake writes it: sealed and signed (no escalation)."""
+    sealed = sealing.Sealer(app[CONFIG].unit_keys.public_key()).seal(json.dumps(body).encode(), reference,
+                                                                      "addendum")
+    statement, signature = addendum_signature(intake_signer(app), reference, at, sealed)
+    app[STORE].add_addendum(reference, at, sealed.key_id, sealed.suite, sealed.blob, origin=statement,
+                            origin_sig=signature)
 
 
 # --- officers and signing in ------------------------------------------------------------------

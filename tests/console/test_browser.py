@@ -19,8 +19,9 @@ from typing import Iterator
 import pyotp
 import pytest
 
-from bot import keys, sealing
+from bot import keys, origin, sealing, signing_keys
 from bot.config import PROJECT_ROOT
+from bot.intake import signed_referral
 from bot.launcher import Stack, start_console
 from bot.referral import Attachment, Reason
 from bot.store import Store, StoredReferral
@@ -44,6 +45,7 @@ def familyvoice(var_dir: Path, *args: str, stdin: str = "") -> subprocess.Comple
 def seed(var_dir: Path) -> dict[str, str]:
     """Five referrals, queued in a jumbled order; returns reference -> rating."""
     public = keys.load_public_key(var_dir / "keys" / keys.PUBLIC_KEY_FILE)
+    signer = origin.Signer(signing_keys.load_signing_key(var_dir / "keys" / signing_keys.SIGNING_KEY_FILE))
     store = Store(f"sqlite:///{var_dir / 'familyvoice.db'}")
     store.create_all()
     now = dt.datetime.now(UTC)
@@ -63,10 +65,10 @@ def seed(var_dir: Path) -> dict[str, str]:
             referral.attachments = [Attachment("bruise.png", "image/png", 68, PIXEL)]
             referral.linked_references = [{"reference": "FV-GRN1-AAAA", "received_at": (now - dt.timedelta(hours=2)).isoformat(),
                                            "matched_fields": ["name", "school"], "strength": "likely"}]
-        store.add_referral(StoredReferral(
+        store.add_referral(signed_referral(signer, StoredReferral(
             reference=reference, received_at=received, channel="webchat", status=referral.status, priority=priority,
             emergency=emergency, deadline=now + left, key_id=sealing.key_id(public), suite=sealing.SUITE_NAME,
-            sealed=sealing.seal(referral.to_json().encode(), public, reference)))
+            sealed=sealing.seal(referral.to_json().encode(), public, reference))))
     store.engine.dispose()
     return {reference: priority for reference, priority, *_ in plan}
 

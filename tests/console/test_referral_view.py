@@ -7,13 +7,22 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from bot import followup, linking_store, sealing
 from bot.console.appkeys import AUDIT, CONFIG, STORE
+from bot.intake import signed_referral
 from bot.referral import Attachment, Reason
 from bot.store import StoredReferral
-from tests.console.conftest import NOON, csrf_of, make_referral, post_form, queue_referral
+from bot.xwing import XWingPrivateKey
+from tests.console.conftest import (
+    NOON,
+    add_addition,
+    csrf_of,
+    intake_signer,
+    make_referral,
+    post_form,
+    queue_referral,
+)
 
 REFERENCE = "FV-AAAA-BBBB"
 CANARY = "Zebedee Quartermaine-Canary"
@@ -84,11 +93,9 @@ async def test_opening_is_audited_before_anything_is_shown(client, app, signed_i
 
 async def test_additions_from_the_reporter_are_opened_and_new_ones_flagged_once(client, app, signed_in):
     queue_referral(app, make_referral(REFERENCE), deadline=NOON)
-    public = app[CONFIG].private_key.public_key()
     for text, danger in (("His dad came back yesterday", False), ("He is locked in his room right now", True)):
         body = {"at": NOON.isoformat(), "text": text, "danger_now": danger}
-        app[STORE].add_addendum(REFERENCE, NOON, sealing.key_id(public), sealing.SUITE_NAME,
-                                sealing.seal(json.dumps(body).encode(), public, REFERENCE, purpose="addendum"))
+        add_addition(app, REFERENCE, body)
         followup.note_addition(app[STORE], REFERENCE, NOON)  # what the follow-up flow does (issue 6)
     assert "2 NEW" in await (await client.get("/")).text()
     html = await open_page(client)
@@ -119,12 +126,12 @@ async def test_an_unknown_reference_is_a_404_and_opens_nothing(client, app, sign
 
 
 async def test_a_referral_sealed_to_another_key_says_so_plainly(client, app, signed_in):
-    other = X25519PrivateKey.generate().public_key()
+    other = XWingPrivateKey.generate().public_key()
     referral = make_referral(REFERENCE)
-    app[STORE].add_referral(StoredReferral(
+    app[STORE].add_referral(signed_referral(intake_signer(app), StoredReferral(
         reference=REFERENCE, received_at=NOON, channel="webchat", status="complete", priority="AMBER", emergency=False,
         deadline=NOON, key_id=sealing.key_id(other), suite=sealing.SUITE_NAME,
-        sealed=sealing.seal(referral.to_json().encode(), other, REFERENCE)))
+        sealed=sealing.seal(referral.to_json().encode(), other, REFERENCE))))
     reply = await client.get(f"/referrals/{REFERENCE}")
     html = await reply.text()
     assert reply.status == 500 and "does not open with the unit" in html and "Traceback" not in html

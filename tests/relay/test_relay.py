@@ -21,14 +21,16 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from bot import outbox
 from bot.config import PROJECT_ROOT
 from bot.intake import Intake
+from bot.origin import Verifier
 from bot.relay import RelayConfig, deliver_due, signature
 from bot.sealing import open_sealed
+from bot.signing_keys import ensure_signing_key, load_signing_key
 from bot.store import Store
+from bot.xwing import XWingPrivateKey
 
 SECRET = b"shared-with-the-case-management-system"
 EVENTS = [{"event": "user", "text": "He has a bruise on his cheek", "timestamp": 1_764_064_800.0}]
@@ -69,15 +71,19 @@ async def receiver(aiohttp_server):
 
 
 @pytest.fixture
-def unit_key() -> X25519PrivateKey:
-    return X25519PrivateKey.generate()
+def unit_key() -> XWingPrivateKey:
+    return XWingPrivateKey.generate()
 
 
 @pytest.fixture
 def intake(tmp_path, unit_key) -> Intake:
+    """The intake, with its signing key in tmp_path/keys (where the relay process reads its
+    public half)."""
     store = Store(f"sqlite:///{tmp_path / 'familyvoice.db'}")
     store.create_all()
-    return Intake(store, unit_key.public_key(), b"s" * 32, forward=True)
+    ensure_signing_key(tmp_path / "keys")
+    signing_key = load_signing_key(tmp_path / "keys" / "intake_signing.pem")
+    return Intake(store, unit_key.public_key(), b"s" * 32, forward=True, signing_key=signing_key)
 
 
 def submit(intake: Intake, conversation: str = "c1") -> str:
@@ -87,8 +93,9 @@ def submit(intake: Intake, conversation: str = "c1") -> str:
     ).reference
 
 
-def config(url: str, **overrides) -> RelayConfig:
-    return RelayConfig(**{"url": url, "secret": SECRET, "timeout": 1.0, "base_delay": 0.05, "max_delay": 0.2, **overrides})
+def config(url: str, intake: Intake, **overrides) -> RelayConfig:
+    return RelayConfig(**{"url": url, "secret": SECRET, "timeout": 1.0, "base_delay": 0.05, "max_delay": 0.2,
+                          "intake": Verifier.of(intake.signer.public_key), **overrides})
 
 
 async def deliver_until(intake: Intake, cfg: RelayConfig, done, rounds: int = 60) -> None:
@@ -116,7 +123,7 @@ def test_without_forwarding_nothing_is_queued_to_send(tmp_path, unit_key):
 
 async def test_the_receiver_gets_the_sealed_referral_signed_and_only_the_unit_can_open_it(intake, receiver, unit_key):
     reference = submit(intake)
-    await deliver_until(intake, config(receiver.url), lambda: receiver.received)
+    await deliver_until(intake, config(receiver.url, intake), lambda: receiver.received)
     key, body = receiver.received[0]
     sent = json.loads(body)
     assert key == f"referral-{reference}" and sent["reference"] == reference and sent["priority"] == "AMBER"
@@ -129,7 +136,7 @@ async def test_the_receiver_gets_the_sealed_referral_signed_and_only_the_unit_ca
 async def test_failures_are_retried_with_the_same_key_until_accepted(intake, receiver):
     submit(intake)
     receiver.fail_next = 3
-    await deliver_until(intake, config(receiver.url), lambda: outbox.messages(intake.store.engine)[0].status == outbox.SENT)
+    await deliver_until(intake, config(receiver.url, intake), lambda: outbox.messages(intake.store.engine)[0].status == outbox.SENT)
     keys = [key for key, _ in receiver.received]
     assert len(keys) == 4 and len(set(keys)) == 1
     assert len({body for _, body in receiver.received}) == 1  # a resend is the same message
@@ -138,7 +145,7 @@ async def test_failures_are_retried_with_the_same_key_until_accepted(intake, rec
 async def test_a_receiver_that_times_out_is_retried(intake, receiver):
     submit(intake)
     receiver.hang = True
-    cfg = config(receiver.url, timeout=0.3)
+    cfg = config(receiver.url, intake, timeout=0.3)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=cfg.timeout)) as http:
         await deliver_due(intake.store.engine, http, cfg)
     [message] = outbox.messages(intake.store.engine)
@@ -150,7 +157,7 @@ async def test_a_receiver_that_times_out_is_retried(intake, receiver):
 async def test_after_the_limit_a_message_is_parked_as_dead_and_can_be_retried(intake, receiver):
     reference = submit(intake)
     await receiver.server.close()  # the receiving system is down
-    cfg = config(receiver.url, max_attempts=3)
+    cfg = config(receiver.url, intake, max_attempts=3)
     await deliver_until(intake, cfg, lambda: outbox.messages(intake.store.engine)[0].status == outbox.DEAD)
     [dead] = outbox.messages(intake.store.engine, status=outbox.DEAD)
     assert dead.attempts == 3 and dead.reference == reference and "Error" in dead.last_error
