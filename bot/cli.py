@@ -19,7 +19,9 @@ from bot import keys, logs, tracker_crypto
 from bot.config import PROJECT_ROOT, Settings, settings
 from bot.references import normalise_reference
 from bot.referral import Referral
-from bot.sealing import CannotOpen, open_sealed
+from bot.sealing import CannotOpen
+from bot.signing_keys import ensure_signing_key
+from bot.xwing import XWingPublicKey
 from bot.store import Store
 
 
@@ -39,6 +41,11 @@ def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     tracker_crypto.create_tracker_key(cfg.keys_dir)  # issue 6: conversations at rest; never replaced
     if cfg.private_key_path.exists() and args.dev and not args.force:
         keys.ensure_linking_secret(cfg.keys_dir)  # issue 6: key directories made before linking
+        ensure_signing_key(cfg.keys_dir)  # key directories made before the intake signed
+        if not isinstance(keys.load_public_key(cfg.public_key_path), XWingPublicKey):
+            # A development key from before X-Wing: the intake would refuse it.
+            keys.rotate_keys(cfg.keys_dir, cfg.dev_passphrase_path.read_bytes().strip())
+            print(f"Rotated the development key pair in {cfg.keys_dir} to X-Wing.")
         return 0  # `make run` calls this every time; existing keys are kept
     cfg.keys_dir.mkdir(parents=True, exist_ok=True)
     if args.dev:
@@ -49,6 +56,7 @@ def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     try:
         keys.init_keys(cfg.keys_dir, passphrase, force=args.force)
     except keys.KeysExist:
+        ensure_signing_key(cfg.keys_dir)  # key directories made before the intake signed
         if not cfg.linking_secret_path.exists():  # issue 6: key directories made before linking
             keys.ensure_linking_secret(cfg.keys_dir)
             print(f"Added {cfg.linking_secret_path.name} to the existing keys in {cfg.keys_dir}.")
@@ -60,6 +68,62 @@ def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
         cfg.dev_passphrase_path.write_bytes(passphrase)
     print(f"Wrote the unit's key pair and the intake secret to {cfg.keys_dir}.")
     return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace, cfg: Settings) -> int:
+    """A new unit key pair; the old ones stay (same passphrase), so everything still opens."""
+    try:
+        new_id = keys.rotate_keys(cfg.keys_dir, _passphrase(cfg))
+    except keys.WrongPassphrase:
+        print("Wrong passphrase for the unit's private key: nothing was changed.", file=sys.stderr)
+        return 2
+    except keys.KeyFileError as problem:
+        print(f"{problem}", file=sys.stderr)
+        return 1
+    print(f"The unit's new key is {new_id}; the old ones are kept beside it in {cfg.keys_dir}.")
+    print(f"Copy {cfg.public_key_path.name} to every intake host and restart them; then run "
+          "`familyvoice keys reseal` to move what is stored onto the new key.")
+    return 0
+
+
+def _officer_side(cfg: Settings):
+    """What the officer side holds: the unit's private keys, and the checks of the console."""
+    from bot import signing_keys
+    from bot.console.consolekey import load_console_key
+    from bot.console.integrity import ConsoleRecords, Integrity
+    from bot.origin import Verifier
+
+    unit_keys = keys.load_unit_keys(cfg.keys_dir, _passphrase(cfg))
+    console_key = load_console_key(cfg.keys_dir, create=True)
+    integrity = Integrity(Verifier(signing_keys.load_signing_public_keys(cfg.keys_dir)),
+                          ConsoleRecords(console_key))
+    return unit_keys, console_key, integrity
+
+
+def cmd_keys_reseal(args: argparse.Namespace, cfg: Settings) -> int:
+    """Re-seal stored referrals, additions and notes to the newest key (bot/console/reseal.py)."""
+    from datetime import datetime, timezone
+
+    from bot.console.audit import HEAD_FILE, AuditLog
+    from bot.console.reseal import reseal_all
+
+    try:
+        unit_keys, console_key, integrity = _officer_side(cfg)
+    except keys.WrongPassphrase:
+        print("Wrong passphrase for the unit's private key: nothing was changed.", file=sys.stderr)
+        return 2
+    except keys.KeyFileError as problem:
+        print(f"{problem}", file=sys.stderr)
+        return 1
+    store = _store(cfg)
+    audit = AuditLog(store.engine, console_key.audit_mac_key, cfg.keys_dir / HEAD_FILE)
+    report = reseal_all(store, unit_keys, integrity, audit, lambda: datetime.now(timezone.utc))
+    print(f"Resealed {report.blobs} blobs of {report.resealed} referrals to key {unit_keys.current_id}.")
+    for reference in report.refused:
+        print(f"  {reference}: left as it is: it does not verify (see it in the console).", file=sys.stderr)
+    for reference in report.changed_meanwhile:
+        print(f"  {reference}: changed while resealing; run again to finish it.", file=sys.stderr)
+    return 1 if report.refused or report.changed_meanwhile else 0
 
 
 def _store(cfg: Settings) -> Store:
@@ -90,11 +154,18 @@ def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
         print(f"No referral {args.reference}.", file=sys.stderr)
         return 1
     try:
-        private_key = keys.load_private_key(cfg.private_key_path, _passphrase(cfg))
-        referral = Referral.from_json(open_sealed(row.sealed, private_key, row.reference))
+        unit_keys, _, integrity = _officer_side(cfg)
+        check = integrity.referral(row, store.rating_changes([row.reference])[row.reference])
+        if not check.origin.ok:
+            print(f"Referral {row.reference} is not shown: {' '.join(check.problems)}", file=sys.stderr)
+            return 3
+        referral = Referral.from_json(
+            unit_keys.open(row.sealed, row.reference, "referral", suite=row.suite, key=row.key_id)
+        )
         additions = [
-            json.loads(open_sealed(a.sealed, private_key, row.reference, purpose="addendum"))
+            json.loads(unit_keys.open(a.sealed, row.reference, "addendum", suite=a.suite, key=a.key_id))
             for a in store.addenda(row.reference)
+            if integrity.addendum(a).ok
         ]
     except keys.WrongPassphrase:
         print("Wrong passphrase for the unit's private key.", file=sys.stderr)
@@ -104,6 +175,7 @@ def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
         return 2
     data = referral.to_dict()
     data["additions"] = additions
+    data["verified"] = {"ok": check.ok, "problems": check.problems}
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -217,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--dev", action="store_true", help="development keys with a random passphrase in var/keys")
     init.add_argument("--force", action="store_true", help="replace existing keys (old referrals become unreadable)")
     init.set_defaults(func=cmd_keys_init)
+    rotate = key_cmd.add_parser("rotate", help="a new unit key pair; old keys kept, so old referrals open")
+    rotate.set_defaults(func=cmd_keys_rotate)
+    reseal = key_cmd.add_parser("reseal", help="re-seal stored referrals to the newest key (officer side)")
+    reseal.set_defaults(func=cmd_keys_reseal)
 
     ref = sub.add_parser("referrals", help="the unit's queue").add_subparsers(dest="referrals_command", required=True)
     lst = ref.add_parser("list", help="the queue, most urgent first (no private key needed)")

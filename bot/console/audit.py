@@ -52,6 +52,7 @@ ACTIONS = {
     "note": "added a note",
     "audit_viewed": "viewed the audit trail",
     "forwarding_retried": "asked for forwarding to be tried again",
+    "resealed": "re-sealed the referral to the unit's newest key",
     "officer_added": "account created",
     "officer_disabled": "account disabled",
     "mfa_reset": "authenticator reset",

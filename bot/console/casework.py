@@ -48,7 +48,7 @@ DECISIONS = {
     "police": "Passed to the police",
 }
 MAX_TEXT = 10_000
-_PURPOSES = {"rating": "rating-reason", "decision": "decision-note", "note": "note"}
+PURPOSES = {"rating": "rating-reason", "decision": "decision-note", "note": "note"}
 
 
 class CaseworkError(ValueError):
@@ -116,7 +116,7 @@ class Casework:
 
     def _seal(self, reference: str, kind: str, text: str) -> dict[str, object]:
         sealed = self._sealer.seal(json.dumps({"text": text}, ensure_ascii=False).encode(), reference,
-                                   purpose=_PURPOSES[kind])
+                                   purpose=PURPOSES[kind])
         return {"key_id": sealed.key_id, "suite": sealed.suite, "sealed": sealed.blob}
 
     @staticmethod
@@ -223,8 +223,8 @@ class Casework:
         for row, username in rows:
             verdict = self._verdict(row, username)
             text = None
-            if row.sealed is not None and verdict.ok and row.kind in _PURPOSES:
-                opened = unit_keys.open(bytes(row.sealed), reference, _PURPOSES[row.kind], suite=row.suite,
+            if row.sealed is not None and verdict.ok and row.kind in PURPOSES:
+                opened = unit_keys.open(bytes(row.sealed), reference, PURPOSES[row.kind], suite=row.suite,
                                         key=row.key_id)
                 text = json.loads(opened)["text"]
             events.append(CaseEvent(row.kind, row.at, username, row.from_priority, row.to_priority, row.decision,

@@ -25,7 +25,8 @@ from bot.keys import (
     load_public_key,
     passphrase_from_env,
 )
-from bot.sealing import CannotOpen, key_id, open_sealed, seal
+from bot.sealing import SUITE_NAME, CannotOpen, key_id, open_sealed, seal
+from bot.xwing import XWingPrivateKey, XWingPublicKey
 
 PASSPHRASE = b"correct horse battery staple"
 REFERENCE = "FV-7K3M-Q9XD"
@@ -306,3 +307,81 @@ def test_both_passphrase_sources_at_once_is_refused_without_echoing_it(tmp_path:
             }
         )
     assert "from the environment" not in str(raised.value)
+
+
+# --- X-Wing key files, rotation -------------------------------------------------------------
+
+
+def test_the_unit_key_is_x_wing_and_its_file_round_trips(tmp_path: Path) -> None:
+    # When the unit's keys are made
+    paths = init_keys(tmp_path, PASSPHRASE)
+    private_key = load_private_key(paths.private_key, PASSPHRASE)
+    # Then the private key is X-Wing's seed, protected: not in the file in the clear
+    assert isinstance(private_key, XWingPrivateKey)
+    assert private_key.private_bytes_raw() not in pem_body(paths.private_key)
+    # And it reads back as the same key, matching the public key file
+    again = load_private_key(paths.private_key, PASSPHRASE)
+    assert again.private_bytes_raw() == private_key.private_bytes_raw()
+    assert load_public_key(paths.public_key) == private_key.public_key()
+    # And a blob sealed to the public key file opens with it, and not with a wrong passphrase
+    blob = seal(b"for decades", load_public_key(paths.public_key), REFERENCE)
+    assert open_sealed(blob, again, REFERENCE) == b"for decades"
+    for wrong in (b"correct horse battery stapler", b"x"):
+        with pytest.raises(WrongPassphrase):
+            load_private_key(paths.private_key, wrong)
+
+
+def test_a_damaged_key_file_is_refused_not_guessed_at(tmp_path: Path) -> None:
+    paths = init_keys(tmp_path, PASSPHRASE)
+    body = bytearray(pem_body(paths.private_key))
+    body[-5] ^= 0x01  # inside the encrypted key
+    paths.private_key.write_bytes(pkcs8.pem("ENCRYPTED PRIVATE KEY", bytes(body)))
+    with pytest.raises(WrongPassphrase):
+        load_private_key(paths.private_key, PASSPHRASE)
+
+
+def test_rotate_keeps_every_old_key_and_everything_still_opens(tmp_path: Path) -> None:
+    # Given the unit's keys and a referral sealed to them
+    paths = init_keys(tmp_path, PASSPHRASE)
+    first = load_public_key(paths.public_key)
+    blob = seal(b"before the rotation", first, REFERENCE)
+    # When the keys are rotated, twice
+    second_id = keys.rotate_keys(tmp_path, PASSPHRASE)
+    third_id = keys.rotate_keys(tmp_path, PASSPHRASE)
+    # Then the newest public key is what the intake now seals to
+    assert key_id(load_public_key(paths.public_key)) == third_id != second_id != key_id(first)
+    assert isinstance(keys.load_sealing_key(paths.public_key), XWingPublicKey)
+    # And the console loads all three keys with the one passphrase; the old referral opens
+    ring = keys.load_unit_keys(tmp_path, PASSPHRASE)
+    assert ring.current_id == third_id and set(ring.ids) == {key_id(first), second_id, third_id}
+    assert ring.open(blob, REFERENCE, "referral", suite=SUITE_NAME, key=key_id(first)) == b"before the rotation"
+    assert mode(tmp_path / f"unit_private.{key_id(first)}.pem") == 0o600
+
+
+def test_rotate_needs_the_passphrase_and_changes_nothing_without_it(tmp_path: Path) -> None:
+    paths = init_keys(tmp_path, PASSPHRASE)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    public = paths.public_key.read_bytes()
+    with pytest.raises(WrongPassphrase):
+        keys.rotate_keys(tmp_path, b"a guess")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert paths.public_key.read_bytes() == public
+
+
+def test_an_x25519_unit_key_is_refused_for_sealing_and_rotated_to_x_wing(tmp_path: Path) -> None:
+    # Given a key directory from before X-Wing (an X25519 key pair)
+    init_keys(tmp_path, PASSPHRASE)
+    old = X25519PrivateKey.generate()
+    write_classical_key(tmp_path, old)
+    (tmp_path / "unit_public.pem").write_bytes(old.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    # Then the intake refuses to seal with it, saying what to do
+    with pytest.raises(keys.ClassicalKey, match="keys rotate"):
+        keys.load_sealing_key(tmp_path / "unit_public.pem")
+    # And after a rotation it seals with X-Wing, and the old key still opens old referrals
+    keys.rotate_keys(tmp_path, PASSPHRASE)
+    assert isinstance(keys.load_sealing_key(tmp_path / "unit_public.pem"), XWingPublicKey)
+    ring = keys.load_unit_keys(tmp_path, PASSPHRASE)
+    old_blob = seal(b"old", old.public_key(), REFERENCE)
+    assert ring.open(old_blob, REFERENCE, "referral", suite="HPKE-X25519-HKDF-SHA256-AES-256-GCM",
+                     key=key_id(old.public_key())) == b"old"

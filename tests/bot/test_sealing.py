@@ -8,8 +8,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from bot.referral import Child, Referral, Reporter
 from bot.sealing import (
     SUITE_NAME,
+    SUITE_X25519,
+    SUITE_XWING,
     CannotOpen,
+    Sealer,
     SealingError,
+    UnitKeys,
     UnknownSuite,
     key_id,
     open_sealed,
@@ -165,3 +169,35 @@ def test_key_id_is_short_stable_and_differs_between_keys(
     assert key_id(public_key) != key_id(other_private_key.public_key())
     assert len(key_id(public_key)) == 16
     int(key_id(public_key), 16)  # hex
+
+
+# --- the post-quantum suite, and blobs sealed the old way --------------------------------------
+
+
+def test_new_blobs_are_sealed_with_x_wing(unit_private_key) -> None:
+    sealed = Sealer(unit_private_key.public_key()).seal(b"what Nan said", REFERENCE)
+    assert sealed.suite == SUITE_XWING == SUITE_NAME
+    assert len(sealed.blob) >= 1120  # an X-Wing encapsulation alone is 1,120 bytes
+    assert open_sealed(sealed.blob, unit_private_key, REFERENCE, suite=sealed.suite) == b"what Nan said"
+
+
+def test_a_blob_sealed_with_x25519_alone_still_opens(classical_private_key, unit_private_key) -> None:
+    # Given a referral sealed before the post-quantum change (X25519 alone)
+    old = seal(b"an old referral", classical_private_key.public_key(), REFERENCE)
+    # Then it opens with the suite stored beside it, and the X-Wing key does not open it
+    assert open_sealed(old, classical_private_key, REFERENCE, suite=SUITE_X25519) == b"an old referral"
+    with pytest.raises(CannotOpen):
+        open_sealed(old, unit_private_key, REFERENCE, suite=SUITE_X25519)
+    with pytest.raises(CannotOpen):
+        open_sealed(old, classical_private_key, REFERENCE, suite=SUITE_XWING)
+
+
+def test_the_unit_keys_open_each_blob_with_the_key_it_names(classical_private_key, unit_private_key) -> None:
+    old_id, new_id = key_id(classical_private_key.public_key()), key_id(unit_private_key.public_key())
+    ring = UnitKeys({old_id: classical_private_key, new_id: unit_private_key}, new_id)
+    old = seal(b"old", classical_private_key.public_key(), REFERENCE)
+    new = seal(b"new", ring.public_key(), REFERENCE)
+    assert ring.open(old, REFERENCE, "referral", suite=SUITE_X25519, key=old_id) == b"old"
+    assert ring.open(new, REFERENCE, "referral", suite=SUITE_XWING, key=new_id) == b"new"
+    with pytest.raises(CannotOpen, match="not loaded"):
+        ring.open(new, REFERENCE, "referral", suite=SUITE_XWING, key="0000000000000000")
