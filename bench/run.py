@@ -26,69 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult
+from bench.sealing import sealing_rate
 from bench.stacks import PROJECT, Running, start_familyvoice, start_stock_rasa
 POSTGRES_URL = os.environ.get("FAMILYVOICE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-
-
-def _reports(first: int, count: int) -> list[dict]:
-    # Different children and words, as in real life: linking then has earlier referrals to
-    # search, few to find, and no text is scanned twice across reports (bot/indicators.py
-    # keeps recent scans).
-    return [
-        {"child_name": f"Child{i}", "child_age": str(i % 17), "child_area": f"LS{i % 30}",
-         "concern_description": f"He has bruises on his arms, I saw them on visit {i}"}
-        for i in range(first, first + count)
-    ]
-
-
-def _seal_share(url: str, public_key: bytes, secret: bytes, first: int, count: int, start: Any) -> tuple[float, float]:
-    """One writer process (as one action server): seal ``count`` referrals once every writer is ready."""
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-    from bot.intake import Intake
-    from bot.store import Store
-
-    intake = Intake(Store(url), X25519PublicKey.from_public_bytes(public_key), secret)
-    now = datetime.now(timezone.utc)
-    reports = [(answers, [{"event": "user", "text": answers["concern_description"], "timestamp": now.timestamp()}])
-               for answers in _reports(first, count)]
-    start.wait()  # a barrier: every writer has imported and connected
-    began = time.time()
-    for answers, events in reports:
-        intake.submit(answers, events, channel="webchat", conversation_id=uuid.uuid4().hex, now=now)
-    return began, time.time()
-
-
-def sealing_rate(url: str, count: int, writers: int = 1) -> float:
-    """Sealed, triaged, linked referrals per second through Intake.submit into a store, from
-    ``writers`` processes at once (as several action servers submit at once in production);
-    timed from the moment all are ready to the last commit, and every referral checked stored."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from bot.store import Store
-
-    store = Store(url)
-    store.create_all()
-    public_key = X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    secret = os.urandom(32)
-    context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager, ProcessPoolExecutor(writers, mp_context=context) as pool:
-        start = manager.Barrier(writers + 1)
-        shares = [(i * count // writers, (i + 1) * count // writers - i * count // writers) for i in range(writers)]
-        running = [pool.submit(_seal_share, url, public_key, secret, first, n, start) for first, n in shares]
-        start.wait(timeout=120)
-        spans = [f.result() for f in running]
-    rate = count / (max(end for _, end in spans) - min(began for began, _ in spans))
-    with store.engine.connect() as connection:
-        stored = connection.exec_driver_sql("SELECT count(*) FROM referrals").scalar()
-    store.engine.dispose()
-    if stored != count:
-        raise RuntimeError(f"sealed {count} referrals but {stored} are stored")
-    return rate
 
 
 def intent_accuracy(folds: int = 3) -> float:

@@ -104,6 +104,8 @@ def check_origin(body: bytes, config: RelayConfig) -> None:
     if who not in signed_by:
         raise NotFromIntake(f"a {kind} is not made by the {who}")
     signed = verifiers[who].check(statement, signature, _STATEMENT_KIND[kind])
+    if kind == "rating" and who == "intake" and (signed.get("priority"), signed.get("emergency")) != ("RED", True):
+        raise NotFromIntake("the intake only ever raises a referral to an emergency")
     changed = [name for name in message if name not in _NOT_SIGNED and message[name] != signed.get(name)]
     if changed:
         raise NotFromIntake(f"its {', '.join(sorted(changed))} changed after it was signed")

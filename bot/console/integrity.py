@@ -211,4 +211,8 @@ class Integrity:
             body = self.console.check(change.statement, change.auth, "rating")
         if body.get("reference") != change.reference or body.get("revision") != change.revision:
             raise Tampered("it was written for another referral or revision")
+        if change.by == "intake" and not (body.get("priority") == "RED" and body.get("emergency") is True):
+            # The intake only ever raises a referral to an emergency: a stolen signing key must
+            # not be able to lower a rating.
+            raise Tampered("the intake only ever raises a referral to an emergency")
         return body

@@ -56,9 +56,9 @@ def file_referral(app, answers: dict | None = None) -> str:
     return intake_of(app).submit(answers, EVENTS, channel="webchat", conversation_id="c1", now=NOON).reference
 
 
-def sql(app, statement: str, **values) -> None:
+def sql(app, query: str, **values) -> None:
     with app[STORE].engine.begin() as connection:
-        assert connection.execute(text(statement), values).rowcount >= 1
+        assert connection.execute(text(query), values).rowcount >= 1
 
 
 async def queue_row(client, reference: str) -> str:
@@ -176,3 +176,20 @@ async def test_an_edited_decision_and_an_undone_rerating_are_shown_as_altered(co
     sql(app, "UPDATE referrals SET priority = 'RED', priority_rank = 3, revision = 0 WHERE reference = :ref",
         ref=reference)
     assert "our intake or an officer rated it AMBER" in await queue_row(client, reference)
+
+
+async def test_a_downgrade_signed_with_a_stolen_intake_key_is_not_trusted(console):
+    # Given a RED referral, and someone holding the intake's signing key and the database
+    app, client, officer = console
+    reference = file_referral(app)
+    signer = intake_of(app).signer
+    fields = {"reference": reference, "revision": 1, "at": NOON, "priority": "GREEN", "emergency": False,
+              "deadline": NOON + dt.timedelta(days=3), "cause": "addition:0"}
+    statement, signature = signer.sign("rating", fields, blob=None)
+    sql(app, "INSERT INTO rating_changes (reference, revision, at, by, statement, auth)"
+             " VALUES (:ref, 1, :at, 'intake', :signed, :auth)",
+        ref=reference, at=NOON, signed=statement, auth=signature)
+    sql(app, "UPDATE referrals SET priority = 'GREEN', priority_rank = 1, deadline = :late, revision = 1"
+             " WHERE reference = :ref", late=NOON + dt.timedelta(days=3), ref=reference)
+    # Then the downgrade is not trusted: the intake only ever raises a referral to an emergency
+    assert "only ever raises a referral to an emergency" in await queue_row(client, reference)
