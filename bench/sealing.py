@@ -24,15 +24,26 @@ def _reports(first: int, count: int) -> list[dict]:
     # search, few to find, and no text is scanned twice across reports (bot/indicators.py
     # keeps recent scans).
     return [
-        {"child_name": f"Child{i}", "child_age": str(i % 17), "child_area": f"LS{i % 30}",
-         "concern_description": f"He has bruises on his arms, I saw them on visit {i}"}
+        {
+            "child_name": f"Child{i}",
+            "child_age": str(i % 17),
+            "child_area": f"LS{i % 30}",
+            "concern_description": f"He has bruises on his arms, I saw them on visit {i}",
+        }
         for i in range(first, first + count)
     ]
 
 
-def _seal_share(url: str, unit_seed: bytes, signing_seed: bytes, secret: bytes, first: int, count: int,
-                start: Any) -> tuple[float, float]:
-    """One writer process (as one action server): seal ``count`` referrals once every writer is ready."""
+def _seal_share(
+    url: str,
+    unit_seed: bytes,
+    signing_seed: bytes,
+    secret: bytes,
+    first: int,
+    count: int,
+    start: Any,
+) -> tuple[float, float]:
+    """One writer process (as one action server): seals ``count`` referrals once all are ready."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from bot.intake import Intake
@@ -43,8 +54,19 @@ def _seal_share(url: str, unit_seed: bytes, signing_seed: bytes, secret: bytes, 
     signing_key = Ed25519PrivateKey.from_private_bytes(signing_seed)
     intake = Intake(Store(url), public_key, secret, signing_key=signing_key)
     now = datetime.now(timezone.utc)
-    reports = [(answers, [{"event": "user", "text": answers["concern_description"], "timestamp": now.timestamp()}])
-               for answers in _reports(first, count)]
+    reports = [
+        (
+            answers,
+            [
+                {
+                    "event": "user",
+                    "text": answers["concern_description"],
+                    "timestamp": now.timestamp(),
+                }
+            ],
+        )
+        for answers in _reports(first, count)
+    ]
     start.wait()  # a barrier: every writer has imported and connected
     began = time.time()
     for answers, events in reports:
@@ -71,9 +93,14 @@ def sealing_rate(url: str, count: int, writers: int = 1) -> float:
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, ProcessPoolExecutor(writers, mp_context=context) as pool:
         start = manager.Barrier(writers + 1)
-        shares = [(i * count // writers, (i + 1) * count // writers - i * count // writers) for i in range(writers)]
-        running = [pool.submit(_seal_share, url, unit_seed, signing_seed, secret, first, n, start)
-                   for first, n in shares]
+        shares = [
+            (i * count // writers, (i + 1) * count // writers - i * count // writers)
+            for i in range(writers)
+        ]
+        running = [
+            pool.submit(_seal_share, url, unit_seed, signing_seed, secret, first, n, start)
+            for first, n in shares
+        ]
         start.wait(timeout=120)
         spans = [f.result() for f in running]
     rate = count / (max(end for _, end in spans) - min(began for began, _ in spans))
@@ -84,12 +111,16 @@ def sealing_rate(url: str, count: int, writers: int = 1) -> float:
         ).scalar()
     store.engine.dispose()
     if stored != count:
-        raise RuntimeError(f"sealed {count} referrals but {stored} are stored sealed with X-Wing and signed")
+        raise RuntimeError(
+            f"sealed {count} referrals but {stored} are stored sealed with X-Wing and signed"
+        )
     return rate
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--referrals", type=int, default=1000)
     parser.add_argument("--writers", type=int, default=1)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -104,7 +135,9 @@ def main() -> None:
             drop()
     else:
         with tempfile.TemporaryDirectory(prefix="fv-seal-") as where:
-            rate = sealing_rate(f"sqlite:///{Path(where) / 'sealing.db'}", args.referrals, args.writers)
+            rate = sealing_rate(
+                f"sqlite:///{Path(where) / 'sealing.db'}", args.referrals, args.writers
+            )
     print(f"sealed referrals/s, {args.db}, {args.writers} writer(s): {rate:.0f}")
 
 

@@ -118,9 +118,11 @@ def cmd_keys_reseal(args: argparse.Namespace, cfg: Settings) -> int:
     store = _store(cfg)
     audit = AuditLog(store.engine, console_key.audit_mac_key, cfg.keys_dir / HEAD_FILE)
     report = reseal_all(store, unit_keys, integrity, audit, lambda: datetime.now(timezone.utc))
-    print(f"Resealed {report.blobs} blobs of {report.resealed} referrals to key {unit_keys.current_id}.")
+    print(f"Resealed {report.blobs} blobs of {report.resealed} referrals "
+          f"to key {unit_keys.current_id}.")
     for reference in report.refused:
-        print(f"  {reference}: left as it is: it does not verify (see it in the console).", file=sys.stderr)
+        print(f"  {reference}: left as it is: it does not verify (see it in the console).",
+              file=sys.stderr)
     for reference in report.changed_meanwhile:
         print(f"  {reference}: changed while resealing; run again to finish it.", file=sys.stderr)
     return 1 if report.refused or report.changed_meanwhile else 0
@@ -157,13 +159,16 @@ def cmd_referrals_show(args: argparse.Namespace, cfg: Settings) -> int:
         unit_keys, _, integrity = _officer_side(cfg)
         check = integrity.referral(row, store.rating_changes([row.reference])[row.reference])
         if not check.origin.ok:
-            print(f"Referral {row.reference} is not shown: {' '.join(check.problems)}", file=sys.stderr)
+            problems = " ".join(check.problems)
+            print(f"Referral {row.reference} is not shown: {problems}", file=sys.stderr)
             return 3
         referral = Referral.from_json(
             unit_keys.open(row.sealed, row.reference, "referral", suite=row.suite, key=row.key_id)
         )
         additions = [
-            json.loads(unit_keys.open(a.sealed, row.reference, "addendum", suite=a.suite, key=a.key_id))
+            json.loads(
+                unit_keys.open(a.sealed, row.reference, "addendum", suite=a.suite, key=a.key_id)
+            )
             for a in store.addenda(row.reference)
             if integrity.addendum(a).ok
         ]
@@ -240,7 +245,8 @@ def cmd_relay(args: argparse.Namespace, cfg: Settings) -> int:
     try:
         intake = Verifier(signing_keys.load_signing_public_keys(cfg.keys_dir))
     except keys.KeyFileError as problem:
-        print(f"{problem} (the relay checks what it forwards came from our intake).", file=sys.stderr)
+        print(f"{problem} (the relay checks that what it forwards came from our intake).",
+              file=sys.stderr)
         return 1
     console = Verifier(signing_keys.load_console_public_keys(cfg.keys_dir), "console")
     config = RelayConfig(
@@ -289,9 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--dev", action="store_true", help="development keys with a random passphrase in var/keys")
     init.add_argument("--force", action="store_true", help="replace existing keys (old referrals become unreadable)")
     init.set_defaults(func=cmd_keys_init)
-    rotate = key_cmd.add_parser("rotate", help="a new unit key pair; old keys kept, so old referrals open")
+    rotate = key_cmd.add_parser(
+        "rotate", help="a new unit key pair; old keys kept, so old referrals open"
+    )
     rotate.set_defaults(func=cmd_keys_rotate)
-    reseal = key_cmd.add_parser("reseal", help="re-seal stored referrals to the newest key (officer side)")
+    reseal = key_cmd.add_parser(
+        "reseal", help="re-seal stored referrals to the newest key (officer side)"
+    )
     reseal.set_defaults(func=cmd_keys_reseal)
 
     ref = sub.add_parser("referrals", help="the unit's queue").add_subparsers(dest="referrals_command", required=True)

@@ -15,11 +15,12 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import Connection
 
-from bot import indicators, origin, sealing, transcript
+from bot import indicators, origin, outbox, sealing, transcript
 from bot.config import Settings
 from bot.extraction import parse_age
 from bot.keys import load_intake_secret, load_sealing_key
@@ -27,7 +28,8 @@ from bot.signing_keys import load_signing_key
 from bot.references import new_reference
 from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
 from bot.slots import ANONYMOUS, NO, YES, is_known
-from bot.store import DuplicateReference, RatingChange, RatingState, Store, StoredReferral
+from bot.ratings import RatingChange, RatingState, apply_rating_change
+from bot.store import DuplicateReference, Store, StoredReferral
 from bot.triage import apply as apply_triage
 from bot.triage import triage
 
@@ -228,7 +230,7 @@ class Intake:
         self.store.add_addendum(
             reference, at, sealed.key_id, sealed.suite, sealed.blob,
             origin=statement, origin_sig=signature, forward=self.forward,
-            escalate=self._escalation(at, sealed.blob) if urgent else None,
+            first=self._escalation(reference, at, sealed.blob) if urgent else None,
         )
         followup.note_addition(self.store, reference, at)  # new for the duty officer (issue 6)
         return urgent
@@ -236,11 +238,14 @@ class Intake:
     def _signed(self, row: StoredReferral) -> StoredReferral:
         return signed_referral(self.signer, row)
 
-    def _escalation(self, at: datetime, blob: bytes):
+    def _escalation(
+        self, reference: str, at: datetime, blob: bytes
+    ) -> Callable[[Connection], RatingChange | None]:
         """Danger reported after sending: the referral goes to the top of the queue at once, by a
-        rating change the intake signs (made from the rating as it is when the addition lands)."""
+        rating change the intake signs (made from the rating as it is when the addition lands),
+        in the addition's own transaction."""
 
-        def escalate(current: RatingState) -> RatingChange | None:
+        def raise_to_emergency(current: RatingState) -> RatingChange | None:
             deadline = min(current.deadline, at)
             if current.priority == "RED" and current.emergency and current.deadline == deadline:
                 return None
@@ -255,6 +260,12 @@ class Intake:
                 statement, signature,
             )
 
+        def escalate(connection: Connection) -> RatingChange | None:
+            change = apply_rating_change(connection, reference, raise_to_emergency)
+            if change is not None and self.forward:
+                outbox.write(connection, [outbox.rating_row(change, datetime.now(timezone.utc))])
+            return change
+
         return escalate
 
 
@@ -268,7 +279,12 @@ def signed_referral(signer: origin.Signer, row: StoredReferral) -> StoredReferra
 def addendum_signature(
     signer: origin.Signer, reference: str, at: datetime, sealed: sealing.Sealed
 ) -> tuple[bytes, bytes]:
-    fields = {"reference": reference, "received_at": at, "key_id": sealed.key_id, "suite": sealed.suite}
+    fields = {
+        "reference": reference,
+        "received_at": at,
+        "key_id": sealed.key_id,
+        "suite": sealed.suite,
+    }
     return signer.sign("addendum", fields, blob=sealed.blob)
 
 

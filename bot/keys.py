@@ -207,7 +207,7 @@ def load_sealing_key(path: Path) -> XWingPublicKey:
 
 
 def load_private_key(path: Path, passphrase: bytes) -> UnitPrivateKey:
-    """One of the unit's private keys; raises :class:`WrongPassphrase` if the passphrase is wrong."""
+    """One of the unit's private keys; :class:`WrongPassphrase` if the passphrase is wrong."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -262,7 +262,9 @@ def load_unit_keys(directory: Path, passphrase: bytes) -> UnitKeys:
         try:
             key = load_private_key(retired, passphrase)
         except KeyFileError as error:
-            log.warning("keys.retired_key_not_loaded file=%s reason=%s", retired.name, type(error).__name__)
+            log.warning(
+                "keys.retired_key_not_loaded file=%s reason=%s", retired.name, type(error).__name__
+            )
             continue
         found[key_id(key.public_key())] = key
     return UnitKeys(found, current_id)

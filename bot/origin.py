@@ -36,8 +36,15 @@ _PREFIX = b"familyvoice/origin/v1\n"
 # The clear columns of a referral the intake vouches for. The state fields can change later,
 # but only through a signed or MAC'd rating change (bot/store.py); the others never change.
 REFERRAL_FIELDS = (
-    "reference", "received_at", "channel", "status", "priority", "emergency", "deadline",
-    "key_id", "suite",
+    "reference",
+    "received_at",
+    "channel",
+    "status",
+    "priority",
+    "emergency",
+    "deadline",
+    "key_id",
+    "suite",
 )
 STATE_FIELDS = ("priority", "emergency", "deadline")
 ADDENDUM_FIELDS = ("reference", "received_at", "key_id", "suite")
@@ -76,7 +83,10 @@ def statement(kind: str, fields: Mapping[str, Any], *, blob: bytes | None, by: s
     body.update(kind=kind, by=by)
     if blob is not None:
         body["blob"] = digest(blob)
-    return _PREFIX + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return (
+        _PREFIX
+        + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    )
 
 
 def fields_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -87,7 +97,7 @@ def parse(signed: bytes) -> dict[str, Any]:
     if not bytes(signed).startswith(_PREFIX):
         raise NotFromIntake("the record's statement is not one FamilyVoice writes")
     try:
-        body = json.loads(bytes(signed)[len(_PREFIX):])
+        body = json.loads(bytes(signed)[len(_PREFIX) :])
     except ValueError:
         raise NotFromIntake("the record's statement is not one FamilyVoice writes") from None
     if not isinstance(body, dict):
@@ -109,7 +119,9 @@ class Signer:
         self.id = signer_id(self.public_key)
         self.role = role
 
-    def sign(self, kind: str, fields: Mapping[str, Any], *, blob: bytes | None) -> tuple[bytes, bytes]:
+    def sign(
+        self, kind: str, fields: Mapping[str, Any], *, blob: bytes | None
+    ) -> tuple[bytes, bytes]:
         """(statement, signature) for one record."""
         signed = statement(kind, fields, blob=blob, by=f"{self.role}:{self.id}")
         return signed, self._key.sign(signed)

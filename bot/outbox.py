@@ -4,12 +4,11 @@ A row is written in the same transaction as what it reports (Store.add_referral,
 Store.add_addendum, the console's casework), so nothing is stored without its forwarding, nor
 forwarded without being stored. Four kinds of message, each a JSON object with ``kind``:
 
-| kind | when | idempotency key |
-|---|---|---|
-| ``referral`` | a referral is filed | ``referral-<reference>`` |
-| ``addition`` | she adds something later | ``addition-<reference>-<blob digest>`` |
-| ``rating`` | the rating changes: an addition says the child is in danger now, or an officer re-rates | ``rating-<reference>-<revision>`` |
-| ``decision`` | an officer records a decision | ``decision-<reference>-<case event id>`` |
+- ``referral``: a referral is filed (idempotency key ``referral-<reference>``);
+- ``addition``: she adds something later (``addition-<reference>-<blob digest>``);
+- ``rating``: the rating changes, because an addition says the child is in danger now or an
+  officer re-rates (``rating-<reference>-<revision>``);
+- ``decision``: an officer records a decision (``decision-<reference>-<case event id>``).
 
 What is forwarded is SEALED (the case-management system opens it with the unit's private key,
 like the console) and carries the statement its origin signed (``statement``, ``signature``:
@@ -69,7 +68,9 @@ def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(bytes(data)).decode("ascii")
 
 
-def _body(kind: str, fields: dict[str, Any], statement: bytes | None, signature: bytes | None) -> bytes:
+def _body(
+    kind: str, fields: dict[str, Any], statement: bytes | None, signature: bytes | None
+) -> bytes:
     values = {name: clear_value(value) for name, value in fields.items()}
     values.update(kind=kind, statement=_b64(statement), signature=_b64(signature))
     return json.dumps(values, sort_keys=True).encode()
@@ -83,8 +84,13 @@ def referral_body(row: Any) -> bytes:
 
 def _row(key: str, reference: str, body: bytes, now: dt.datetime) -> OutboxRow:
     return OutboxRow(
-        idempotency_key=key, reference=reference, body=body, status=PENDING, attempts=0,
-        next_attempt_at=now, created_at=now,
+        idempotency_key=key,
+        reference=reference,
+        body=body,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
     )
 
 
@@ -95,8 +101,11 @@ def new_row(row: Any, now: dt.datetime) -> OutboxRow:
 def addition_row(addendum: Any, now: dt.datetime) -> OutboxRow:
     """Something she added (a StoredAddendum), sealed as stored."""
     fields = {
-        "reference": addendum.reference, "received_at": addendum.received_at,
-        "key_id": addendum.key_id, "suite": addendum.suite, "sealed": _b64(addendum.sealed),
+        "reference": addendum.reference,
+        "received_at": addendum.received_at,
+        "key_id": addendum.key_id,
+        "suite": addendum.suite,
+        "sealed": _b64(addendum.sealed),
     }
     body = _body("addition", fields, addendum.origin, addendum.origin_sig)
     key = f"addition-{addendum.reference}-{digest(addendum.sealed)[:32]}"
@@ -107,8 +116,12 @@ def rating_row(change: Any, now: dt.datetime, signature: bytes | None = None) ->
     """A new rating (a RatingChange). The intake's changes carry its signature as ``auth``; the
     console's carry a MAC there, so it passes its own signature for the receiver instead."""
     fields = {
-        "reference": change.reference, "revision": change.revision, "at": change.at,
-        "priority": change.priority, "emergency": change.emergency, "deadline": change.deadline,
+        "reference": change.reference,
+        "revision": change.revision,
+        "at": change.at,
+        "priority": change.priority,
+        "emergency": change.emergency,
+        "deadline": change.deadline,
         "by": change.by,
     }
     body = _body("rating", fields, change.statement, signature or change.auth)
@@ -122,7 +135,12 @@ def decision_row(
     sealed note), signed by the console."""
     values = {**fields, "sealed": _b64(fields.get("sealed"))}
     reference = str(fields["reference"])
-    return _row(f"decision-{reference}-{event_id}", reference, _body("decision", values, statement, signature), now)
+    return _row(
+        f"decision-{reference}-{event_id}",
+        reference,
+        _body("decision", values, statement, signature),
+        now,
+    )
 
 
 def write(connection: Connection, rows: list[OutboxRow]) -> None:
@@ -133,20 +151,32 @@ def write(connection: Connection, rows: list[OutboxRow]) -> None:
 
 def _values(row: OutboxRow) -> dict[str, Any]:
     return {
-        "idempotency_key": row.idempotency_key, "reference": row.reference, "body": row.body,
-        "status": row.status, "attempts": row.attempts, "next_attempt_at": row.next_attempt_at,
+        "idempotency_key": row.idempotency_key,
+        "reference": row.reference,
+        "body": row.body,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at,
         "created_at": row.created_at,
     }
 
 
 def _message(found: OutboxRow) -> OutboxMessage:
     return OutboxMessage(
-        found.id, found.idempotency_key, found.reference, bytes(found.body), found.status,
-        found.attempts, found.next_attempt_at, found.last_error,
+        found.id,
+        found.idempotency_key,
+        found.reference,
+        bytes(found.body),
+        found.status,
+        found.attempts,
+        found.next_attempt_at,
+        found.last_error,
     )
 
 
-def claim_due(engine: Engine, now: dt.datetime, *, lease: dt.timedelta, limit: int = 20) -> list[OutboxMessage]:
+def claim_due(
+    engine: Engine, now: dt.datetime, *, lease: dt.timedelta, limit: int = 20
+) -> list[OutboxMessage]:
     """Take due rows for sending. The lease moves their next attempt on, so another relay
     leaves them alone; if this relay dies mid-send they become due again when it runs out."""
     with Session(engine, future=True) as session, session.begin():
@@ -167,11 +197,15 @@ def claim_due(engine: Engine, now: dt.datetime, *, lease: dt.timedelta, limit: i
 def mark_sent(engine: Engine, message_id: int, now: dt.datetime) -> None:
     with Session(engine, future=True) as session, session.begin():
         session.execute(
-            update(OutboxRow).where(OutboxRow.id == message_id).values(status=SENT, sent_at=now, last_error=None)
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status=SENT, sent_at=now, last_error=None)
         )
 
 
-def mark_failed(engine: Engine, message_id: int, error: str, retry_at: Optional[dt.datetime]) -> None:
+def mark_failed(
+    engine: Engine, message_id: int, error: str, retry_at: Optional[dt.datetime]
+) -> None:
     """Count a failed attempt; with no retry time the message is parked as dead."""
     with Session(engine, future=True) as session, session.begin():
         found = session.get(OutboxRow, message_id)
@@ -185,7 +219,9 @@ def mark_failed(engine: Engine, message_id: int, error: str, retry_at: Optional[
             found.next_attempt_at = retry_at
 
 
-def messages(engine: Engine, *, status: Optional[str] = None, limit: int = 100) -> list[OutboxMessage]:
+def messages(
+    engine: Engine, *, status: Optional[str] = None, limit: int = 100
+) -> list[OutboxMessage]:
     """For the console and the tests: the outbox, newest first (e.g. the dead ones)."""
     query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
     if status is not None:

@@ -222,7 +222,9 @@ def encrypt(plain_der: bytes, passphrase: bytes, cost: ScryptCost) -> bytes:
     aes_key = Scrypt(salt=salt, length=32, n=cost.n, r=cost.r, p=cost.p).derive(passphrase)
     padder = padding.PKCS7(128).padder()
     encryptor = Cipher(algorithms.AES(aes_key), modes.CBC(iv)).encryptor()
-    encrypted = encryptor.update(padder.update(plain_der) + padder.finalize()) + encryptor.finalize()
+    encrypted = (
+        encryptor.update(padder.update(plain_der) + padder.finalize()) + encryptor.finalize()
+    )
     scrypt_params = seq(octets(salt), integer(cost.n), integer(cost.r), integer(cost.p))
     pbes2_params = seq(seq(oid(OID_SCRYPT), scrypt_params), seq(oid(OID_AES256_CBC), octets(iv)))
     der = seq(seq(oid(OID_PBES2), pbes2_params), octets(encrypted))

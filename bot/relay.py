@@ -40,7 +40,9 @@ log = structlog.get_logger("bot.relay")
 NOT_GENUINE = "not from our intake or console"
 _SIGNED_BY = {"referral": ("intake",), "addition": ("intake",), "rating": ("intake", "console"),
               "decision": ("console",)}
-_STATEMENT_KIND = {"referral": "referral", "addition": "addendum", "rating": "rating", "decision": "decision"}
+_STATEMENT_KIND = {
+    "referral": "referral", "addition": "addendum", "rating": "rating", "decision": "decision",
+}
 _NOT_SIGNED = ("kind", "by", "statement", "signature", "sealed")
 
 
@@ -104,9 +106,15 @@ def check_origin(body: bytes, config: RelayConfig) -> None:
     if who not in signed_by:
         raise NotFromIntake(f"a {kind} is not made by the {who}")
     signed = verifiers[who].check(statement, signature, _STATEMENT_KIND[kind])
-    if kind == "rating" and who == "intake" and (signed.get("priority"), signed.get("emergency")) != ("RED", True):
+    if (
+        kind == "rating"
+        and who == "intake"
+        and (signed.get("priority"), signed.get("emergency")) != ("RED", True)
+    ):
         raise NotFromIntake("the intake only ever raises a referral to an emergency")
-    changed = [name for name in message if name not in _NOT_SIGNED and message[name] != signed.get(name)]
+    changed = [
+        name for name in message if name not in _NOT_SIGNED and message[name] != signed.get(name)
+    ]
     if changed:
         raise NotFromIntake(f"its {', '.join(sorted(changed))} changed after it was signed")
     if "sealed" in message:
@@ -127,22 +135,35 @@ async def deliver_due(engine: Engine, http: aiohttp.ClientSession, config: Relay
             check_origin(message.body, config)
         except NotFromIntake as problem:
             outbox.mark_failed(engine, message.id, f"{NOT_GENUINE}: {problem}", None)
-            log.error("relay.not_genuine", reference=message.reference, outbox_id=message.id,
-                      problem=str(problem))
+            log.error(
+                "relay.not_genuine",
+                reference=message.reference,
+                outbox_id=message.id,
+                problem=str(problem),
+            )
             continue
         error = await send_one(http, message, config)
         done = dt.datetime.now(dt.timezone.utc)
         if error is None:
             outbox.mark_sent(engine, message.id, done)
             accepted += 1
-            logger.info("relay.sent reference=%s attempts=%d", message.reference, message.attempts + 1)
+            logger.info(
+                "relay.sent reference=%s attempts=%d", message.reference, message.attempts + 1
+            )
             continue
         attempts = message.attempts + 1
-        retry_at = None if attempts >= config.max_attempts else done + dt.timedelta(seconds=backoff(attempts, config))
+        retry_at = (
+            None
+            if attempts >= config.max_attempts
+            else done + dt.timedelta(seconds=backoff(attempts, config))
+        )
         outbox.mark_failed(engine, message.id, error, retry_at)
         logger.warning(
             "relay.%s reference=%s attempts=%d error=%s",
-            "dead" if retry_at is None else "retry", message.reference, attempts, error,
+            "dead" if retry_at is None else "retry",
+            message.reference,
+            attempts,
+            error,
         )
     return accepted
 

@@ -196,5 +196,5 @@ class UnitKeys:
         """Open a stored blob with the key its row names."""
         private_key = self._keys.get(key)
         if private_key is None:
-            raise CannotOpen(f"{purpose} for {reference} was sealed to key {key}, which is not loaded")
+            raise CannotOpen(f"{purpose} for {reference} was sealed to key {key}: not loaded")
         return open_sealed(blob, private_key, reference, purpose, suite=suite)

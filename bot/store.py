@@ -7,7 +7,7 @@ status, priority, emergency flag and deadline. Everything the reporter said is i
 
 Each referral and addition also carries the intake's signed statement (``origin``,
 ``origin_sig``: bot/origin.py). A referral's rating (priority, emergency, deadline) changes only
-through :func:`apply_rating_change`, which writes a numbered ``rating_changes`` row, signed by the
+through ``bot.ratings.apply_rating_change``, which writes a numbered ``rating_changes`` row, signed by the
 intake (an addition saying the child is in danger now) or MAC'd by the console (an officer), in
 the same transaction; ``referrals.revision`` says which one the row shows, and the unique
 (reference, revision) makes two changes at once take turns instead of both claiming a number.
@@ -38,11 +38,10 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     select,
-    update,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.db import DEFAULT_PRAGMAS, make_engine
@@ -164,7 +163,10 @@ class RatingChangeRow(Base):
 
     id = Column(Integer, primary_key=True)
     reference = Column(
-        String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True
+        String(32),
+        ForeignKey("referrals.reference", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
     )
     revision = Column(Integer, nullable=False)
     at = Column(UTCDateTime, nullable=False)
@@ -252,33 +254,6 @@ class StoredAddendum:
 
 
 @dataclass(frozen=True)
-class RatingState:
-    """What a referral's rating is now, read under the lock :func:`apply_rating_change` takes."""
-
-    reference: str
-    received_at: dt.datetime
-    priority: str
-    emergency: bool
-    deadline: dt.datetime
-    revision: int
-
-
-@dataclass(frozen=True)
-class RatingChange:
-    """A new rating and the signed (or MAC'd) statement that vouches for it."""
-
-    reference: str
-    revision: int
-    at: dt.datetime
-    priority: str
-    emergency: bool
-    deadline: dt.datetime
-    by: str  # "intake" or "console"
-    statement: bytes
-    auth: bytes
-
-
-@dataclass(frozen=True)
 class StoredRatingChange:
     """A row of ``rating_changes`` as stored: trust it only once its ``auth`` checks out."""
 
@@ -288,10 +263,6 @@ class StoredRatingChange:
     by: str
     statement: bytes
     auth: bytes
-
-
-class ReferralChanged(StoreError):
-    """Another change to the same referral got there first; try again."""
 
 
 def import_table_modules() -> None:
@@ -425,20 +396,23 @@ class Store:
         *,
         origin: Optional[bytes] = None,
         origin_sig: Optional[bytes] = None,
-        escalate: Optional[Callable[[RatingState], Optional[RatingChange]]] = None,
+        first: Optional[Callable[[Connection], Any]] = None,
         forward: bool = False,
-    ) -> Optional[RatingChange]:
+    ) -> Any:
         """Store something the reporter added later; raises :class:`UnknownReference`.
 
-        ``escalate`` (an addition saying the child is in danger now) makes the rating change
-        that comes with it, from the rating as it is under the lock; the addition, that change
-        and, with ``forward``, their outbox rows are written in one transaction."""
-        addendum = StoredAddendum(reference, received_at, key_id, suite, bytes(sealed), origin, origin_sig)
+        ``first`` runs in the same transaction before the addition is written, and what it
+        returns is returned: an addition saying the child is in danger now brings its rating
+        change that way (bot/ratings.py), so both, and with ``forward`` their outbox rows, are
+        written together or not at all."""
+        addendum = StoredAddendum(
+            reference, received_at, key_id, suite, bytes(sealed), origin, origin_sig
+        )
         with self.engine.begin() as connection:
-            change = None
-            if escalate is not None:
-                change = apply_rating_change(connection, reference, escalate)
-            elif not _exists(connection, reference):
+            result = None
+            if first is not None:
+                result = first(connection)
+            if not _exists(connection, reference):
                 raise UnknownReference(reference)
             values = {name: getattr(addendum, name) for name in _ADDENDUM_COLUMNS}
             connection.execute(AddendumRow.__table__.insert(), values)
@@ -447,9 +421,7 @@ class Store:
 
                 now = dt.datetime.now(dt.timezone.utc)
                 outbox.write(connection, [outbox.addition_row(addendum, now)])
-                if change is not None:
-                    outbox.write(connection, [outbox.rating_row(change, now)])
-        return change
+        return result
 
     def addenda(self, reference: str) -> list[StoredAddendum]:
         """Everything added to a referral, oldest first."""
@@ -465,7 +437,9 @@ class Store:
     def rating_changes(self, references: Iterable[str]) -> dict[str, dict[int, StoredRatingChange]]:
         """Every rating change of these referrals, by reference and revision (unchecked)."""
         references = list(references)
-        found: dict[str, dict[int, StoredRatingChange]] = {reference: {} for reference in references}
+        found: dict[str, dict[int, StoredRatingChange]] = {
+            reference: {} for reference in references
+        }
         if not references:
             return found
         table = RatingChangeRow.__table__
@@ -477,69 +451,24 @@ class Store:
 
 
 _ADDENDUM_COLUMNS = (
-    "reference", "received_at", "key_id", "suite", "sealed", "origin", "origin_sig",
-    "resealed_at", "reseal_mac",
+    "reference",
+    "received_at",
+    "key_id",
+    "suite",
+    "sealed",
+    "origin",
+    "origin_sig",
+    "resealed_at",
+    "reseal_mac",
 )
 
 
 def _exists(connection: Connection, reference: str) -> bool:
     table = ReferralRow.__table__
-    return connection.execute(select(table.c.id).where(table.c.reference == reference)).first() is not None
-
-
-def apply_rating_change(
-    connection: Connection,
-    reference: str,
-    make: Callable[[RatingState], Optional[RatingChange]],
-) -> Optional[RatingChange]:
-    """Change a referral's rating, in the caller's transaction, which must not have read yet.
-
-    The referral's row is locked first (a no-op UPDATE: a row lock in PostgreSQL, the write lock
-    in SQLite), so ``make`` sees the rating as it really is and no other change can slip in
-    before this one commits. ``make`` returns the change (revision one up, signed or MAC'd) or
-    None to change nothing."""
-    table = ReferralRow.__table__
-    locked = connection.execute(
-        update(table).where(table.c.reference == reference).values(revision=table.c.revision)
+    return (
+        connection.execute(select(table.c.id).where(table.c.reference == reference)).first()
+        is not None
     )
-    if locked.rowcount != 1:
-        raise UnknownReference(reference)
-    found = connection.execute(
-        select(
-            table.c.reference, table.c.received_at, table.c.priority, table.c.emergency,
-            table.c.deadline, table.c.revision,
-        ).where(table.c.reference == reference)
-    ).one()
-    current = RatingState(
-        found.reference, found.received_at, found.priority, bool(found.emergency), found.deadline,
-        found.revision,
-    )
-    change = make(current)
-    if change is None:
-        return None
-    if change.revision != current.revision + 1 or change.reference != reference:
-        raise StoreError("a rating change must follow the referral's current revision")
-    moved = connection.execute(
-        update(table)
-        .where(table.c.reference == reference, table.c.revision == current.revision)
-        .values(
-            priority=change.priority,
-            priority_rank=PRIORITY_RANK[change.priority],
-            emergency=change.emergency,
-            deadline=change.deadline,
-            revision=change.revision,
-        )
-    )
-    if moved.rowcount != 1:
-        raise ReferralChanged(reference)
-    connection.execute(
-        RatingChangeRow.__table__.insert(),
-        {
-            "reference": reference, "revision": change.revision, "at": change.at, "by": change.by,
-            "statement": change.statement, "auth": change.auth,
-        },
-    )
-    return change
 
 
 def _addendum(found: Any) -> StoredAddendum:
@@ -559,7 +488,12 @@ def _addendum(found: Any) -> StoredAddendum:
 
 def _rating_change(found: Any) -> StoredRatingChange:
     return StoredRatingChange(
-        found.reference, found.revision, found.at, found.by, bytes(found.statement), bytes(found.auth)
+        found.reference,
+        found.revision,
+        found.at,
+        found.by,
+        bytes(found.statement),
+        bytes(found.auth),
     )
 
 
@@ -579,12 +513,16 @@ def _column_values(record: Any) -> dict[str, Any]:
 
 def _referral(found: Any) -> StoredReferral:
     """From an ORM row or a Core row of the referrals table."""
-    values = {field.name: getattr(found, field.name) for field in dataclasses.fields(StoredReferral)}
-    return StoredReferral(**{
-        **values,
-        "emergency": bool(found.emergency),
-        "sealed": bytes(found.sealed),
-        "origin": _bytes(found.origin),
-        "origin_sig": _bytes(found.origin_sig),
-        "reseal_mac": _bytes(found.reseal_mac),
-    })
+    values = {
+        field.name: getattr(found, field.name) for field in dataclasses.fields(StoredReferral)
+    }
+    return StoredReferral(
+        **{
+            **values,
+            "emergency": bool(found.emergency),
+            "sealed": bytes(found.sealed),
+            "origin": _bytes(found.origin),
+            "origin_sig": _bytes(found.origin_sig),
+            "reseal_mac": _bytes(found.reseal_mac),
+        }
+    )

@@ -64,7 +64,8 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     app[AUDIT] = audit
     app[ACCOUNTS] = Accounts(store.engine, console_key, audit, config.clock)
     app[SESSIONS] = Sessions(store.engine, config.clock, config.idle, config.absolute)
-    integrity = Integrity(Verifier(signing_keys.load_signing_public_keys(config.keys_dir)), ConsoleRecords(console_key))
+    intake = Verifier(signing_keys.load_signing_public_keys(config.keys_dir))
+    integrity = Integrity(intake, ConsoleRecords(console_key))
     signing_keys.write_console_signing_key(config.keys_dir, integrity.console.signer.public_key)
     app[INTEGRITY] = integrity
     app[CASEWORK] = Casework(store.engine, config.unit_keys.public_key(), audit, config.clock,

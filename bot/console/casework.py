@@ -31,14 +31,8 @@ from bot.console.audit import AuditLog
 from bot.console.integrity import Integrity, Verdict
 from bot.console.tables import CaseEventRow, OfficerRow
 from bot.deadlines import deadline_for
-from bot.store import (
-    PRIORITY_RANK,
-    RatingChange,
-    RatingState,
-    ReferralRow,
-    UnknownReference,
-    apply_rating_change,
-)
+from bot.ratings import RatingChange, RatingState, apply_rating_change
+from bot.store import PRIORITY_RANK, ReferralRow, UnknownReference
 
 DECISIONS = {
     "no_further_action": "No further action",
@@ -115,22 +109,37 @@ class Casework:
         self._forward = forward  # also tell the case-management system (bot/outbox.py)
 
     def _seal(self, reference: str, kind: str, text: str) -> dict[str, object]:
-        sealed = self._sealer.seal(json.dumps({"text": text}, ensure_ascii=False).encode(), reference,
-                                   purpose=PURPOSES[kind])
+        sealed = self._sealer.seal(
+            json.dumps({"text": text}, ensure_ascii=False).encode(),
+            reference,
+            purpose=PURPOSES[kind],
+        )
         return {"key_id": sealed.key_id, "suite": sealed.suite, "sealed": sealed.blob}
 
     @staticmethod
     def _referral(session: Session, reference: str) -> ReferralRow:
-        found = session.execute(select(ReferralRow).where(ReferralRow.reference == reference)).scalar_one_or_none()
+        found = session.execute(
+            select(ReferralRow).where(ReferralRow.reference == reference)
+        ).scalar_one_or_none()
         if found is None:
             raise UnknownReference(reference)
         return found
 
-    def _record(self, session: Session, reference: str, officer: Officer, kind: str, **values: object) -> CaseEventRow:
+    def _record(
+        self, session: Session, reference: str, officer: Officer, kind: str, **values: object
+    ) -> CaseEventRow:
         self._referral(session, reference)
-        row = CaseEventRow(reference=reference, kind=kind, at=self._now(), officer_id=officer.id, **values)
-        fields = {**values, "reference": reference, "kind": kind, "at": row.at, "officer_id": officer.id,
-                  "officer": officer.username}
+        row = CaseEventRow(
+            reference=reference, kind=kind, at=self._now(), officer_id=officer.id, **values
+        )
+        fields = {
+            **values,
+            "reference": reference,
+            "kind": kind,
+            "at": row.at,
+            "officer_id": officer.id,
+            "officer": officer.username,
+        }
         row.mac = self._integrity.case_event_mac(fields, values.get("sealed"))  # type: ignore[arg-type]
         session.add(row)
         return row
@@ -155,24 +164,49 @@ class Casework:
             new_deadline = deadline_for(priority, current.received_at)
             deadline = min(current.deadline, new_deadline) if current.emergency else new_deadline
             fields = {
-                "reference": reference, "revision": current.revision + 1, "at": now, "priority": priority,
-                "emergency": current.emergency, "deadline": deadline, "cause": f"officer:{officer.username}",
+                "reference": reference,
+                "revision": current.revision + 1,
+                "at": now,
+                "priority": priority,
+                "emergency": current.emergency,
+                "deadline": deadline,
+                "cause": f"officer:{officer.username}",
             }
             signed = self._integrity.console.statement("rating", fields, None)
-            return RatingChange(reference, current.revision + 1, now, priority, current.emergency, deadline,
-                                "console", signed, self._integrity.console.mac(signed))
+            return RatingChange(
+                reference,
+                current.revision + 1,
+                now,
+                priority,
+                current.emergency,
+                deadline,
+                "console",
+                signed,
+                self._integrity.console.mac(signed),
+            )
 
         with Session(self._engine, future=True) as session, session.begin():
             # The rating first: it locks the referral, so two officers re-rating at once take turns.
             change = apply_rating_change(session.connection(), reference, rerate)
             assert change is not None
-            self._record(session, reference, officer, "rating", from_priority=seen["from"], to_priority=priority,
-                         **self._seal(reference, "rating", reason))
+            self._record(
+                session,
+                reference,
+                officer,
+                "rating",
+                from_priority=seen["from"],
+                to_priority=priority,
+                **self._seal(reference, "rating", reason),
+            )
             if self._forward:
                 signature = self._integrity.console.sign(change.statement)
                 outbox.write(session.connection(), [outbox.rating_row(change, now, signature)])
-        self._audit.append(officer.username, "rating_changed", reference=reference,
-                           detail={"from": seen["from"], "to": priority})
+        self._audit.append(
+            officer.username,
+            "rating_changed",
+            reference=reference,
+            detail={"from": seen["from"], "to": priority},
+        )
 
     def decide(self, reference: str, officer: Officer, decision: str, note: str) -> None:
         if decision not in DECISIONS:
@@ -184,15 +218,28 @@ class Casework:
             if self._forward:
                 session.flush()  # the event's id names the message
                 self._forward_decision(session, row, officer)
-        self._audit.append(officer.username, "decision", reference=reference, detail={"decision": decision})
+        self._audit.append(
+            officer.username, "decision", reference=reference, detail={"decision": decision}
+        )
 
     def _forward_decision(self, session: Session, row: CaseEventRow, officer: Officer) -> None:
-        fields = {"reference": row.reference, "at": row.at, "officer": officer.username,
-                  "decision": row.decision, "key_id": row.key_id, "suite": row.suite}
+        fields = {
+            "reference": row.reference,
+            "at": row.at,
+            "officer": officer.username,
+            "decision": row.decision,
+            "key_id": row.key_id,
+            "suite": row.suite,
+        }
         console = self._integrity.console
         signed = console.statement("decision", fields, row.sealed)
-        message = outbox.decision_row(row.id, {**fields, "sealed": row.sealed}, signed, console.sign(signed),
-                                      dt.datetime.now(dt.timezone.utc))
+        message = outbox.decision_row(
+            row.id,
+            {**fields, "sealed": row.sealed},
+            signed,
+            console.sign(signed),
+            dt.datetime.now(dt.timezone.utc),
+        )
         outbox.write(session.connection(), [message])
 
     def add_note(self, reference: str, officer: Officer, text: str) -> None:
@@ -203,9 +250,11 @@ class Casework:
 
     def _verdict(self, row: CaseEventRow, username: str) -> Verdict:
         fields = {name: getattr(row, name, None) for name in _EVENT_COLUMNS}
-        return self._integrity.case_event({**fields, "officer": username},
-                                          None if row.sealed is None else bytes(row.sealed),
-                                          None if row.mac is None else bytes(row.mac))
+        return self._integrity.case_event(
+            {**fields, "officer": username},
+            None if row.sealed is None else bytes(row.sealed),
+            None if row.mac is None else bytes(row.mac),
+        )
 
     def history(self, reference: str, unit_keys: sealing.UnitKeys) -> list[CaseEvent]:
         """Everything done to the referral, oldest first, reasons and notes opened.
@@ -224,11 +273,26 @@ class Casework:
             verdict = self._verdict(row, username)
             text = None
             if row.sealed is not None and verdict.ok and row.kind in PURPOSES:
-                opened = unit_keys.open(bytes(row.sealed), reference, PURPOSES[row.kind], suite=row.suite,
-                                        key=row.key_id)
+                opened = unit_keys.open(
+                    bytes(row.sealed),
+                    reference,
+                    PURPOSES[row.kind],
+                    suite=row.suite,
+                    key=row.key_id,
+                )
                 text = json.loads(opened)["text"]
-            events.append(CaseEvent(row.kind, row.at, username, row.from_priority, row.to_priority, row.decision,
-                                    text, verdict))
+            events.append(
+                CaseEvent(
+                    row.kind,
+                    row.at,
+                    username,
+                    row.from_priority,
+                    row.to_priority,
+                    row.decision,
+                    text,
+                    verdict,
+                )
+            )
         return events
 
     def states(self, references: Iterable[str]) -> dict[str, CaseState]:
@@ -259,5 +323,14 @@ class Casework:
         return {reference: CaseState(**values) for reference, values in found.items()}  # type: ignore[arg-type]
 
 
-_EVENT_COLUMNS = ("reference", "kind", "at", "officer_id", "from_priority", "to_priority", "decision",
-                  "key_id", "suite")
+_EVENT_COLUMNS = (
+    "reference",
+    "kind",
+    "at",
+    "officer_id",
+    "from_priority",
+    "to_priority",
+    "decision",
+    "key_id",
+    "suite",
+)

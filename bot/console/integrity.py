@@ -43,8 +43,16 @@ from bot.store import Store, StoredAddendum, StoredRatingChange, StoredReferral
 
 NOT_OURS = "Not from our intake"
 CASE_EVENT_FIELDS = (
-    "reference", "kind", "at", "officer_id", "officer", "from_priority", "to_priority",
-    "decision", "key_id", "suite",
+    "reference",
+    "kind",
+    "at",
+    "officer_id",
+    "officer",
+    "from_priority",
+    "to_priority",
+    "decision",
+    "key_id",
+    "suite",
 )
 
 
@@ -113,8 +121,12 @@ class ConsoleRecords:
 
     def reseal_statement(self, record: Any, purpose: str, original_blob: str) -> bytes:
         fields = {
-            "reference": record.reference, "purpose": purpose, "original_blob": original_blob,
-            "key_id": record.key_id, "suite": record.suite, "at": record.resealed_at,
+            "reference": record.reference,
+            "purpose": purpose,
+            "original_blob": original_blob,
+            "key_id": record.key_id,
+            "suite": record.suite,
+            "at": record.resealed_at,
         }
         return self.statement("reseal", fields, record.sealed)
 
@@ -131,11 +143,15 @@ class Integrity:
         self.intake = intake
         self.console = console
 
-    def referral(self, row: StoredReferral, changes: Mapping[int, StoredRatingChange]) -> ReferralCheck:
+    def referral(
+        self, row: StoredReferral, changes: Mapping[int, StoredRatingChange]
+    ) -> ReferralCheck:
         try:
             signed = self.intake.check(row.origin, row.origin_sig, "referral")
         except NotFromIntake as problem:
-            return ReferralCheck(Verdict.bad(f"{NOT_OURS}: {problem}."), Verdict.bad("The rating cannot be trusted."))
+            return ReferralCheck(
+                Verdict.bad(f"{NOT_OURS}: {problem}."), Verdict.bad("The rating cannot be trusted.")
+            )
         origin, resealed = self._origin(row, signed, REFERRAL_FIELDS, "referral")
         rating, trusted = self._rating(row, signed, changes)
         return ReferralCheck(origin, rating, trusted, resealed)
@@ -143,7 +159,10 @@ class Integrity:
     def referrals(self, store: Store, references: list[str]) -> dict[str, ReferralCheck]:
         """A page of the queue's referrals, checked (one read of the rows and their ratings)."""
         changes = store.rating_changes(references)
-        return {row.reference: self.referral(row, changes[row.reference]) for row in store.get_many(references)}
+        return {
+            row.reference: self.referral(row, changes[row.reference])
+            for row in store.get_many(references)
+        }
 
     def addendum(self, addendum: StoredAddendum) -> Verdict:
         try:
@@ -153,7 +172,9 @@ class Integrity:
         verdict, _ = self._origin(addendum, signed, ADDENDUM_FIELDS, "addendum")
         return verdict
 
-    def case_event(self, fields: Mapping[str, Any], sealed: Optional[bytes], mac: Optional[bytes]) -> Verdict:
+    def case_event(
+        self, fields: Mapping[str, Any], sealed: Optional[bytes], mac: Optional[bytes]
+    ) -> Verdict:
         """An officer's case event, from its stored columns (``fields``: CASE_EVENT_FIELDS)."""
         try:
             signed = self.console.check(self._case_statement(fields, sealed), mac, "case-event")
@@ -165,16 +186,24 @@ class Integrity:
         return self.console.mac(self._case_statement(fields, sealed))
 
     def _case_statement(self, fields: Mapping[str, Any], sealed: Optional[bytes]) -> bytes:
-        return self.console.statement("case-event", {name: fields.get(name) for name in CASE_EVENT_FIELDS}, sealed)
+        return self.console.statement(
+            "case-event", {name: fields.get(name) for name in CASE_EVENT_FIELDS}, sealed
+        )
 
     # --- the parts ------------------------------------------------------------------------
 
-    def _origin(self, record: Any, signed: Mapping[str, Any], names: tuple[str, ...], purpose: str) -> tuple[Verdict, bool]:
+    def _origin(
+        self, record: Any, signed: Mapping[str, Any], names: tuple[str, ...], purpose: str
+    ) -> tuple[Verdict, bool]:
         fixed = tuple(n for n in names if n not in STATE_FIELDS and n not in SEALING_FIELDS)
         changed = differences(signed, record, fixed)
         if changed:
-            return Verdict.bad(f"{NOT_OURS}: its {', '.join(changed)} changed after our intake signed it."), False
-        if digest(record.sealed) == signed.get("blob") and not differences(signed, record, ("key_id", "suite")):
+            return Verdict.bad(
+                f"{NOT_OURS}: its {', '.join(changed)} changed after our intake signed it."
+            ), False
+        if digest(record.sealed) == signed.get("blob") and not differences(
+            signed, record, ("key_id", "suite")
+        ):
             return GOOD, False
         if record.reseal_mac is not None and record.resealed_at is not None:
             expected = self.console.reseal(record, purpose, str(signed.get("blob")))
@@ -183,24 +212,33 @@ class Integrity:
         return Verdict.bad(f"{NOT_OURS}: what is sealed is not what our intake sealed."), False
 
     def _rating(
-        self, row: StoredReferral, filed: Mapping[str, Any], changes: Mapping[int, StoredRatingChange]
+        self,
+        row: StoredReferral,
+        filed: Mapping[str, Any],
+        changes: Mapping[int, StoredRatingChange],
     ) -> tuple[Verdict, Optional[Mapping[str, Any]]]:
         newest = max(changes, default=0)
         expected: Mapping[str, Any] = filed
         if row.revision > 0 or newest > 0:
             change = changes.get(max(newest, row.revision))
             if change is None:
-                return Verdict.bad("The rating was changed outside FamilyVoice: no rating change records it."), None
+                return Verdict.bad(
+                    "The rating was changed outside FamilyVoice: no rating change records it."
+                ), None
             try:
                 expected = self._change(change)
             except (NotFromIntake, Tampered) as problem:
-                return Verdict.bad(f"The rating's latest change was not made by our intake or an officer: {problem}."), None
+                return Verdict.bad(
+                    "The rating's latest change was not made by our intake or an officer: "
+                    f"{problem}."
+                ), None
         shown = {name: clear_value(getattr(row, name)) for name in STATE_FIELDS}
         trusted = {name: expected.get(name) for name in STATE_FIELDS}
         if newest > row.revision or shown != trusted:
             said = f"{trusted['priority']}{' EMERGENCY' if trusted['emergency'] else ''}"
             return Verdict.bad(
-                f"The rating was changed outside FamilyVoice: our intake or an officer rated it {said}."
+                "The rating was changed outside FamilyVoice: "
+                f"our intake or an officer rated it {said}."
             ), trusted
         return GOOD, None
 
@@ -211,7 +249,9 @@ class Integrity:
             body = self.console.check(change.statement, change.auth, "rating")
         if body.get("reference") != change.reference or body.get("revision") != change.revision:
             raise Tampered("it was written for another referral or revision")
-        if change.by == "intake" and not (body.get("priority") == "RED" and body.get("emergency") is True):
+        if change.by == "intake" and not (
+            body.get("priority") == "RED" and body.get("emergency") is True
+        ):
             # The intake only ever raises a referral to an emergency: a stolen signing key must
             # not be able to lower a rating.
             raise Tampered("the intake only ever raises a referral to an emergency")

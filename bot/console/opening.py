@@ -80,7 +80,7 @@ class OpenedReferral:
     photos: list[Photo] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)  # earlier and later, about the same child
     new_additions: int = 0  # how many of the newest additions no officer had seen before this opening
-    check: ReferralCheck | None = None  # None only for callers that do not check (none in the console)
+    check: ReferralCheck | None = None  # None: not checked (the console always checks)
 
     @property
     def genuine(self) -> bool:
@@ -128,26 +128,41 @@ def open_referral(
     check = referral_check(store, integrity, row)
     if not check.origin.ok:
         return OpenedReferral(row=row, data={}, check=check)
-    data = json.loads(unit_keys.open(row.sealed, row.reference, "referral", suite=row.suite, key=row.key_id))
+    data = json.loads(
+        unit_keys.open(row.sealed, row.reference, "referral", suite=row.suite, key=row.key_id)
+    )
     opened = OpenedReferral(row=row, data=data, check=check)
     for addendum in store.addenda(row.reference):
         verdict = integrity.addendum(addendum)
         if not verdict.ok:
-            opened.additions.append({"at": addendum.received_at.isoformat(), "text": None, "verdict": verdict})
+            opened.additions.append(
+                {"at": addendum.received_at.isoformat(), "text": None, "verdict": verdict}
+            )
             continue
-        body = json.loads(unit_keys.open(addendum.sealed, row.reference, "addendum", suite=addendum.suite,
-                                         key=addendum.key_id))
+        body = json.loads(
+            unit_keys.open(
+                addendum.sealed,
+                row.reference,
+                "addendum",
+                suite=addendum.suite,
+                key=addendum.key_id,
+            )
+        )
         body.setdefault("at", addendum.received_at.isoformat())
         body["verdict"] = verdict
         opened.additions.append(body)
     _collect_photos(opened)
-    opened.links = _links(opened.data.get("linked_references") or [], linking_store.links_of(store, row.reference))
+    opened.links = _links(
+        opened.data.get("linked_references") or [], linking_store.links_of(store, row.reference)
+    )
     return opened
 
 
 def mark_additions_seen(store: Store, opened: OpenedReferral, now: dt.datetime) -> None:
     """Remember which additions were new to this officer, then mark them seen for the next one."""
-    opened.new_additions = min(followup.additions(store, opened.row.reference).unseen, len(opened.additions))
+    opened.new_additions = min(
+        followup.additions(store, opened.row.reference).unseen, len(opened.additions)
+    )
     followup.mark_seen(store, opened.row.reference, now)
 
 
@@ -162,16 +177,20 @@ def _links(at_intake: list[Any], stored: list[dict[str, Any]]) -> list[dict[str,
 
 def _collect_photos(opened: OpenedReferral) -> None:
     sources = [("referral", opened.data.get("attachments") or [])]
-    sources += [(f"addition {n}", a.get("attachments") or []) for n, a in enumerate(opened.additions, 1)]
+    sources += [
+        (f"addition {n}", a.get("attachments") or []) for n, a in enumerate(opened.additions, 1)
+    ]
     for source, attachments in sources:
         for attachment in attachments:
             if not isinstance(attachment, dict):
                 continue
-            opened.photos.append(Photo(
-                index=len(opened.photos),
-                filename=str(attachment.get("filename") or ""),
-                declared_type=str(attachment.get("content_type") or ""),
-                size=int(attachment.get("size") or 0),
-                data_b64=str(attachment.get("data_b64") or ""),
-                source=source,
-            ))
+            opened.photos.append(
+                Photo(
+                    index=len(opened.photos),
+                    filename=str(attachment.get("filename") or ""),
+                    declared_type=str(attachment.get("content_type") or ""),
+                    size=int(attachment.get("size") or 0),
+                    data_b64=str(attachment.get("data_b64") or ""),
+                    source=source,
+                )
+            )

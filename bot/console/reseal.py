@@ -1,4 +1,4 @@
-"""`familyvoice keys reseal`: re-seal what is stored to the unit's newest key, from the officer side.
+"""`familyvoice keys reseal`: re-seal what is stored to the unit's newest key (officer side).
 
 After `keys rotate`, old referrals still open with the retired keys the console keeps. Resealing
 moves them onto the newest key (for instance onto X-Wing, for referrals sealed with X25519
@@ -56,14 +56,24 @@ class ResealReport:
 
 def pending(store: Store, newest: str) -> list[str]:
     """References with anything still sealed to an older key."""
-    referrals, addenda, events = ReferralRow.__table__, AddendumRow.__table__, CaseEventRow.__table__
+    referrals, addenda, events = (
+        ReferralRow.__table__,
+        AddendumRow.__table__,
+        CaseEventRow.__table__,
+    )
     query = (
         select(referrals.c.reference)
-        .where(or_(
-            referrals.c.key_id != newest,
-            referrals.c.reference.in_(select(addenda.c.reference).where(addenda.c.key_id != newest)),
-            referrals.c.reference.in_(select(events.c.reference).where(events.c.key_id != newest)),
-        ))
+        .where(
+            or_(
+                referrals.c.key_id != newest,
+                referrals.c.reference.in_(
+                    select(addenda.c.reference).where(addenda.c.key_id != newest)
+                ),
+                referrals.c.reference.in_(
+                    select(events.c.reference).where(events.c.key_id != newest)
+                ),
+            )
+        )
         .order_by(referrals.c.id)
     )
     with store.engine.connect() as connection:
@@ -84,9 +94,16 @@ def reseal_all(
         if moved:
             report.resealed += 1
             report.blobs += moved
-            audit.append(ACTOR, "resealed", reference=reference, detail={"to": sealer.key_id, "blobs": moved})
-    log.info("keys.resealed", referrals=report.resealed, blobs=report.blobs, refused=len(report.refused),
-             changed_meanwhile=len(report.changed_meanwhile))
+            audit.append(
+                ACTOR, "resealed", reference=reference, detail={"to": sealer.key_id, "blobs": moved}
+            )
+    log.info(
+        "keys.resealed",
+        referrals=report.resealed,
+        blobs=report.blobs,
+        refused=len(report.refused),
+        changed_meanwhile=len(report.changed_meanwhile),
+    )
     return report
 
 
@@ -95,8 +112,13 @@ class _Changed(Exception):
 
 
 def _reseal_one(
-    store: Store, unit_keys: UnitKeys, integrity: Integrity, sealer: Sealer, reference: str,
-    now: dt.datetime, report: ResealReport,
+    store: Store,
+    unit_keys: UnitKeys,
+    integrity: Integrity,
+    sealer: Sealer,
+    reference: str,
+    now: dt.datetime,
+    report: ResealReport,
 ) -> int:
     row = store.get(reference)
     if row is None:
@@ -115,25 +137,51 @@ def _reseal_one(
     try:
         with store.engine.begin() as connection:
             if row.key_id != sealer.key_id:
-                _reseal_signed(connection, ReferralRow, row, "referral", unit_keys, integrity, sealer, now)
+                _reseal_signed(
+                    connection, ReferralRow, row, "referral", unit_keys, integrity, sealer, now
+                )
                 moved += 1
             for addendum in addenda:
                 if addendum.key_id != sealer.key_id:
-                    _reseal_signed(connection, AddendumRow, addendum, "addendum", unit_keys, integrity, sealer, now,
-                                   row_id=addendum.id)
+                    _reseal_signed(
+                        connection,
+                        AddendumRow,
+                        addendum,
+                        "addendum",
+                        unit_keys,
+                        integrity,
+                        sealer,
+                        now,
+                        row_id=addendum.id,
+                    )
                     moved += 1
-            moved += _reseal_case_events(connection, reference, unit_keys, integrity, sealer, report)
+            moved += _reseal_case_events(
+                connection, reference, unit_keys, integrity, sealer, report
+            )
     except _Changed:
         report.changed_meanwhile.append(reference)
         return 0
     return moved
 
 
-def _reseal_signed(connection: Connection, table_row: type, record, purpose: str, unit_keys: UnitKeys,
-                   integrity: Integrity, sealer: Sealer, now: dt.datetime, row_id: int | None = None) -> None:
-    plain = unit_keys.open(record.sealed, record.reference, purpose, suite=record.suite, key=record.key_id)
+def _reseal_signed(
+    connection: Connection,
+    table_row: type,
+    record,
+    purpose: str,
+    unit_keys: UnitKeys,
+    integrity: Integrity,
+    sealer: Sealer,
+    now: dt.datetime,
+    row_id: int | None = None,
+) -> None:
+    plain = unit_keys.open(
+        record.sealed, record.reference, purpose, suite=record.suite, key=record.key_id
+    )
     sealed = sealer.seal(plain, record.reference, purpose)
-    new = replace(record, sealed=sealed.blob, key_id=sealed.key_id, suite=sealed.suite, resealed_at=now)
+    new = replace(
+        record, sealed=sealed.blob, key_id=sealed.key_id, suite=sealed.suite, resealed_at=now
+    )
     original = str(parse(record.origin or b"")["blob"])
     mac = integrity.console.reseal(new, purpose, original)
     table = table_row.__table__
@@ -141,38 +189,67 @@ def _reseal_signed(connection: Connection, table_row: type, record, purpose: str
     done = connection.execute(
         update(table)
         .where(which, table.c.sealed == record.sealed)
-        .values(sealed=sealed.blob, key_id=sealed.key_id, suite=sealed.suite, resealed_at=now, reseal_mac=mac)
+        .values(
+            sealed=sealed.blob,
+            key_id=sealed.key_id,
+            suite=sealed.suite,
+            resealed_at=now,
+            reseal_mac=mac,
+        )
     )
     if done.rowcount != 1:
         raise _Changed(record.reference)
 
 
-def _reseal_case_events(connection: Connection, reference: str, unit_keys: UnitKeys, integrity: Integrity,
-                        sealer: Sealer, report: ResealReport) -> int:
+def _reseal_case_events(
+    connection: Connection,
+    reference: str,
+    unit_keys: UnitKeys,
+    integrity: Integrity,
+    sealer: Sealer,
+    report: ResealReport,
+) -> int:
     table = CaseEventRow.__table__
     rows = connection.execute(
         select(table, OfficerRow.username)
         .join(OfficerRow, OfficerRow.id == table.c.officer_id)
-        .where(table.c.reference == reference, table.c.sealed.is_not(None), table.c.key_id != sealer.key_id)
+        .where(
+            table.c.reference == reference,
+            table.c.sealed.is_not(None),
+            table.c.key_id != sealer.key_id,
+        )
     ).all()
     moved = 0
     for row in rows:
-        fields = {**{name: getattr(row, name, None) for name in CASE_EVENT_FIELDS}, "officer": row.username}
-        if not integrity.case_event(fields, bytes(row.sealed), None if row.mac is None else bytes(row.mac)).ok:
+        fields = {
+            **{name: getattr(row, name, None) for name in CASE_EVENT_FIELDS},
+            "officer": row.username,
+        }
+        if not integrity.case_event(
+            fields, bytes(row.sealed), None if row.mac is None else bytes(row.mac)
+        ).ok:
             if reference not in report.refused:
                 report.refused.append(reference)
             log.warning("keys.reseal_refused", reference=reference, what="case event")
             continue
         purpose = PURPOSES[row.kind]
-        plain = unit_keys.open(bytes(row.sealed), reference, purpose, suite=row.suite, key=row.key_id)
-        json.loads(plain)  # a note that opens but is not ours would fail here, before anything changes
+        plain = unit_keys.open(
+            bytes(row.sealed), reference, purpose, suite=row.suite, key=row.key_id
+        )
+        json.loads(
+            plain
+        )  # a note that opens but is not ours would fail here, before anything changes
         sealed = sealer.seal(plain, reference, purpose)
         fields.update(key_id=sealed.key_id, suite=sealed.suite)
         done = connection.execute(
             update(table)
             .where(table.c.id == row.id, table.c.sealed == row.sealed)
-            .values(sealed=sealed.blob, key_id=sealed.key_id, suite=sealed.suite,
-                    mac=integrity.case_event_mac(fields, sealed.blob))
+            .values(
+                sealed=sealed.blob,
+                key_id=sealed.key_id,
+                suite=sealed.suite,
+                mac=integrity.case_event_mac(fields, sealed.blob),
+            )
         )
         if done.rowcount != 1:
             raise _Changed(reference)

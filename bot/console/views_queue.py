@@ -22,7 +22,8 @@ async def queue_page(request: web.Request) -> web.Response:
     references = [row.reference for row in page.rows]
     states = await asyncio.to_thread(request.app[CASEWORK].states, references)
     new = await asyncio.to_thread(queue.unseen_additions, request.app[STORE].engine, references)
-    checks = await asyncio.to_thread(request.app[INTEGRITY].referrals, request.app[STORE], references)
+    integrity = request.app[INTEGRITY]
+    checks = await asyncio.to_thread(integrity.referrals, request.app[STORE], references)
     now = request.app[CONFIG].clock()
     rows = []
     for row in page.rows:

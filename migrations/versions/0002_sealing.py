@@ -45,14 +45,18 @@ def upgrade() -> None:
         sa.Column("auth", sa.LargeBinary(), nullable=False),
         sa.CheckConstraint("by IN ('intake', 'console')", name=op.f("ck_rating_changes_by")),
         sa.ForeignKeyConstraint(
-            ["reference"], ["referrals.reference"],
-            name=op.f("fk_rating_changes_reference_referrals"), ondelete="CASCADE",
+            ["reference"],
+            ["referrals.reference"],
+            name=op.f("fk_rating_changes_reference_referrals"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rating_changes")),
         sa.UniqueConstraint("reference", "revision", name="uq_rating_changes_revision"),
     )
     with op.batch_alter_table("rating_changes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_rating_changes_reference"), ["reference"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_rating_changes_reference"), ["reference"], unique=False
+        )
 
 
 def downgrade() -> None:

@@ -33,7 +33,9 @@ def test_a_public_key_reads_back_from_its_bytes() -> None:
         XWingPrivateKey(b"short")
 
 
-def test_a_machine_without_ml_kem_stops_at_start_and_says_why(tmp_path, monkeypatch, cheap_key_derivation) -> None:
+def test_a_machine_without_ml_kem_stops_at_start_and_says_why(
+    tmp_path, monkeypatch, cheap_key_derivation
+) -> None:
     # Given the unit's keys, and a cryptography build whose OpenSSL has no ML-KEM
     paths = keys.init_keys(tmp_path, b"passphrase")
     from cryptography.hazmat.backends.openssl.backend import backend

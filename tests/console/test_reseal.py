@@ -35,20 +35,36 @@ def keys_dir(tmp_path, unit_key):
     directory = tmp_path / "keys"
     old = X25519PrivateKey.generate()
     info = pkcs8.private_key_info("1.3.101.110", old.private_bytes_raw())
-    (directory / keys.PRIVATE_KEY_FILE).write_bytes(pkcs8.encrypt(info, PASSPHRASE, keys.ScryptCost(n=2**4)))
-    (directory / keys.PUBLIC_KEY_FILE).write_bytes(old.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (directory / keys.PRIVATE_KEY_FILE).write_bytes(
+        pkcs8.encrypt(info, PASSPHRASE, keys.ScryptCost(n=2**4))
+    )
+    (directory / keys.PUBLIC_KEY_FILE).write_bytes(
+        old.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return directory
 
 
 def intake(app, public_key) -> Intake:
-    signing_key = signing_keys.load_signing_key(app[CONFIG].keys_dir / signing_keys.SIGNING_KEY_FILE)
+    signing_key = signing_keys.load_signing_key(
+        app[CONFIG].keys_dir / signing_keys.SIGNING_KEY_FILE
+    )
     return Intake(app[STORE], public_key, b"i" * 32, signing_key=signing_key)
 
 
 def file(app, public_key, conversation: str, text_: str) -> str:
-    return intake(app, public_key).submit({"concern_description": text_}, EVENTS, channel="sms",
-                                          conversation_id=conversation, now=NOON).reference
+    return (
+        intake(app, public_key)
+        .submit(
+            {"concern_description": text_},
+            EVENTS,
+            channel="sms",
+            conversation_id=conversation,
+            now=NOON,
+        )
+        .reference
+    )
 
 
 def console_with_all_keys(config, keys_dir):
@@ -76,7 +92,9 @@ async def test_referrals_under_each_key_open_after_rotate_and_after_reseal(
     before = init_app(replace(config, private_key=keys.load_unit_keys(keys_dir, PASSPHRASE)))
     classical = keys.load_public_key(keys_dir / keys.PUBLIC_KEY_FILE)
     old_ref = file(before, classical, "c-old", "She has marks on her arms")
-    intake(before, classical).add_to_report(old_ref, "They are bruises", at=NOON + dt.timedelta(hours=1))
+    intake(before, classical).add_to_report(
+        old_ref, "They are bruises", at=NOON + dt.timedelta(hours=1)
+    )
     olive = before[ACCOUNTS].add("olive", PASSWORD, "officer")
     before[CASEWORK].add_note(old_ref, olive, "Called the school.")
     before[STORE].engine.dispose()
@@ -112,8 +130,12 @@ async def test_referrals_under_each_key_open_after_rotate_and_after_reseal(
     assert "NOT VERIFIED" not in html and "ALTERED" not in html and "re-sealed" in html
     # And it was audited, once per referral, and running again changes nothing (resumable)
     assert [e.reference for e in app[AUDIT].entries() if e.action == "resealed"] == [old_ref]
-    assert reseal.reseal_all(app[STORE], app[CONFIG].unit_keys, app[INTEGRITY], app[AUDIT],
-                             clock).resealed == 0
+    assert (
+        reseal.reseal_all(
+            app[STORE], app[CONFIG].unit_keys, app[INTEGRITY], app[AUDIT], clock
+        ).resealed
+        == 0
+    )
     # And once the retired keys are destroyed, the newest key alone opens everything
     for retired in keys_dir.glob("unit_private.*.pem"):
         retired.unlink()
@@ -130,14 +152,18 @@ async def test_reseal_never_launders_a_forgery(config, keys_dir, clock):
     genuine, forged = (file(app, classical, f"c{i}", "She has marks on her arms") for i in (1, 2))
     other = sealing.seal(json.dumps({"reference": forged}).encode(), classical, forged)
     with app[STORE].engine.begin() as connection:
-        connection.execute(text("UPDATE referrals SET sealed = :b WHERE reference = :r"), {"b": other, "r": forged})
+        connection.execute(
+            text("UPDATE referrals SET sealed = :b WHERE reference = :r"), {"b": other, "r": forged}
+        )
     keys.rotate_keys(keys_dir, PASSPHRASE)
     app = console_with_all_keys(config, keys_dir)
     report = reseal.reseal_all(app[STORE], app[CONFIG].unit_keys, app[INTEGRITY], app[AUDIT], clock)
     assert report.resealed == 1 and report.refused == [forged]
     check = app[INTEGRITY].referrals(app[STORE], [genuine, forged])
     assert check[genuine].ok and check[genuine].resealed
-    assert not check[forged].ok and app[STORE].get(forged).key_id != app[CONFIG].unit_keys.current_id
+    assert (
+        not check[forged].ok and app[STORE].get(forged).key_id != app[CONFIG].unit_keys.current_id
+    )
 
 
 async def test_a_reseal_that_stops_half_way_leaves_each_referral_whole_and_resumes(
@@ -168,7 +194,9 @@ async def test_a_reseal_that_stops_half_way_leaves_each_referral_whole_and_resum
 
     # Then the first referral is all on the new key, the second all on the old one
     def keys_of(reference):
-        return {app[STORE].get(reference).key_id} | {a.key_id for a in app[STORE].addenda(reference)}
+        return {app[STORE].get(reference).key_id} | {
+            a.key_id for a in app[STORE].addenda(reference)
+        }
 
     assert keys_of(references[0]) == {newest}
     assert newest not in keys_of(references[1]) and newest not in keys_of(references[2])

@@ -47,7 +47,9 @@ def console(intake, tmp_path, monkeypatch):
 
 
 def relay_config(receiver_url, intake, records):
-    return config(receiver_url, intake, console=Verifier.of(records.signer.public_key, role="console"))
+    return config(
+        receiver_url, intake, console=Verifier.of(records.signer.public_key, role="console")
+    )
 
 
 def bodies(receiver) -> dict[str, dict]:
@@ -77,20 +79,35 @@ async def test_additions_escalations_ratings_and_decisions_are_forwarded_signed(
     kinds = sorted(body["kind"] for body in got.values())
     assert kinds == ["addition", "addition", "decision", "rating", "rating", "referral"]
     assert all(message.status == outbox.SENT for message in outbox.messages(intake.store.engine))
-    ratings = sorted((b for b in got.values() if b["kind"] == "rating"), key=lambda b: b["revision"])
+    ratings = sorted(
+        (b for b in got.values() if b["kind"] == "rating"), key=lambda b: b["revision"]
+    )
     assert [(b["revision"], b["priority"], b["emergency"], b["by"]) for b in ratings] == [
-        (1, "RED", True, "intake"), (2, "AMBER", True, "console")]
+        (1, "RED", True, "intake"),
+        (2, "AMBER", True, "console"),
+    ]
     assert f"rating-{reference}-1" in got and f"rating-{reference}-2" in got
     # And what was added is sealed on the wire; only the unit's key opens it
     additions = [b for b in got.values() if b["kind"] == "addition"]
-    texts = {json.loads(open_sealed(base64.b64decode(b["sealed"]), unit_key, reference, "addendum",
-                                    suite=b["suite"]))["text"] for b in additions}
+    texts = {
+        json.loads(
+            open_sealed(
+                base64.b64decode(b["sealed"]), unit_key, reference, "addendum", suite=b["suite"]
+            )
+        )["text"]
+        for b in additions
+    }
     assert texts == {"His dad came back", "He is hitting him right now"}
     assert not any(b"His dad" in body for _, body in receiver.received)
     decision = next(b for b in got.values() if b["kind"] == "decision")
     assert decision["decision"] == "section_47" and decision["officer"] == "olive"
-    note = open_sealed(base64.b64decode(decision["sealed"]), unit_key, reference, "decision-note",
-                       suite=decision["suite"])
+    note = open_sealed(
+        base64.b64decode(decision["sealed"]),
+        unit_key,
+        reference,
+        "decision-note",
+        suite=decision["suite"],
+    )
     assert json.loads(note)["text"] == "Strategy discussion at 3pm."
     # And the receiver can check each came from our intake or our console, as the relay did
     for key, body in receiver.received:
@@ -105,19 +122,29 @@ def test_each_change_and_its_outbox_row_are_one_transaction(intake, console):
 
     with pytest.raises(CaseworkError):
         casework.change_rating(reference, officer, "AMBER", "already AMBER")
-    assert [m.idempotency_key for m in outbox.messages(intake.store.engine)] == [f"referral-{reference}"]
+    assert [m.idempotency_key for m in outbox.messages(intake.store.engine)] == [
+        f"referral-{reference}"
+    ]
     assert intake.store.get(reference).revision == 0
 
 
-@pytest.mark.parametrize("tamper", ["downgrade", "swap blob", "inserted", "console rating as intake"])
-async def test_an_outbox_row_changed_with_sql_is_parked_and_never_sent(intake, console, receiver, tamper):
+@pytest.mark.parametrize(
+    "tamper", ["downgrade", "swap blob", "inserted", "console rating as intake"]
+)
+async def test_an_outbox_row_changed_with_sql_is_parked_and_never_sent(
+    intake, console, receiver, tamper
+):
     casework, officer, records = console
     reference = submit(intake)
     casework.change_rating(reference, officer, "RED", "Bruising seen by the school nurse.")
     engine = intake.store.engine
     with engine.begin() as connection:
-        rows = {key: (i, json.loads(body)) for i, key, body in
-                connection.execute(text("SELECT id, idempotency_key, body FROM outbox"))}
+        rows = {
+            key: (i, json.loads(body))
+            for i, key, body in connection.execute(
+                text("SELECT id, idempotency_key, body FROM outbox")
+            )
+        }
         message_id, body = rows[f"referral-{reference}"]
         if tamper == "downgrade":
             body["priority"] = "GREEN"
@@ -129,13 +156,20 @@ async def test_an_outbox_row_changed_with_sql_is_parked_and_never_sent(intake, c
         if tamper == "inserted":
             forged = {**body, "reference": "FV-FAKE-0001", "signature": None}
             connection.execute(
-                text("INSERT INTO outbox (idempotency_key, reference, body, status, attempts, next_attempt_at,"
-                     " created_at) VALUES ('referral-FV-FAKE-0001', 'FV-FAKE-0001', :body, 'pending', 0, :now, :now)"),
-                {"body": json.dumps(forged).encode(), "now": dt.datetime.now(UTC).replace(tzinfo=None)},
+                text(
+                    "INSERT INTO outbox (idempotency_key, reference, body, status, attempts, next_attempt_at,"
+                    " created_at) VALUES ('referral-FV-FAKE-0001', 'FV-FAKE-0001', :body, 'pending', 0, :now, :now)"
+                ),
+                {
+                    "body": json.dumps(forged).encode(),
+                    "now": dt.datetime.now(UTC).replace(tzinfo=None),
+                },
             )
         else:
-            connection.execute(text("UPDATE outbox SET body = :body WHERE id = :id"),
-                               {"body": json.dumps(body).encode(), "id": message_id})
+            connection.execute(
+                text("UPDATE outbox SET body = :body WHERE id = :id"),
+                {"body": json.dumps(body).encode(), "id": message_id},
+            )
 
     cfg = relay_config(receiver.url, intake, records)
     with structlog.testing.capture_logs() as logged:
@@ -153,7 +187,11 @@ def test_a_message_without_a_signature_is_not_genuine(intake, console):
     _, _, records = console
     cfg = config("http://127.0.0.1:9/", intake)
     with pytest.raises(NotFromIntake):
-        check_origin(json.dumps({"kind": "referral", "reference": "FV-X", "statement": None,
-                                 "signature": None}).encode(), cfg)
+        check_origin(
+            json.dumps(
+                {"kind": "referral", "reference": "FV-X", "statement": None, "signature": None}
+            ).encode(),
+            cfg,
+        )
     with pytest.raises(NotFromIntake):
         check_origin(b"not json", cfg)
