@@ -70,16 +70,21 @@ def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
+def _refused(problem: keys.KeyFileError) -> int:
+    """Exit 2 for a wrong passphrase, 1 for a missing or unreadable key; nothing was changed."""
+    if isinstance(problem, keys.WrongPassphrase):
+        print("Wrong passphrase for the unit's private key: nothing was changed.", file=sys.stderr)
+        return 2
+    print(f"{problem}", file=sys.stderr)
+    return 1
+
+
 def cmd_keys_rotate(args: argparse.Namespace, cfg: Settings) -> int:
     """A new unit key pair; the old ones stay (same passphrase), so everything still opens."""
     try:
         new_id = keys.rotate_keys(cfg.keys_dir, _passphrase(cfg))
-    except keys.WrongPassphrase:
-        print("Wrong passphrase for the unit's private key: nothing was changed.", file=sys.stderr)
-        return 2
     except keys.KeyFileError as problem:
-        print(f"{problem}", file=sys.stderr)
-        return 1
+        return _refused(problem)
     print(f"The unit's new key is {new_id}; the old ones are kept beside it in {cfg.keys_dir}.")
     print(f"Copy {cfg.public_key_path.name} to every intake host and restart them; then run "
           "`familyvoice keys reseal` to move what is stored onto the new key.")
@@ -109,12 +114,8 @@ def cmd_keys_reseal(args: argparse.Namespace, cfg: Settings) -> int:
 
     try:
         unit_keys, console_key, integrity = _officer_side(cfg)
-    except keys.WrongPassphrase:
-        print("Wrong passphrase for the unit's private key: nothing was changed.", file=sys.stderr)
-        return 2
     except keys.KeyFileError as problem:
-        print(f"{problem}", file=sys.stderr)
-        return 1
+        return _refused(problem)
     store = _store(cfg)
     audit = AuditLog(store.engine, console_key.audit_mac_key, cfg.keys_dir / HEAD_FILE)
     report = reseal_all(store, unit_keys, integrity, audit, lambda: datetime.now(timezone.utc))

@@ -78,3 +78,55 @@ def test_up_with_several_workers_and_no_redis_refuses_before_starting_anything(v
     assert main(["up", "--workers", "2"]) == 2
     assert "needs --redis" in capsys.readouterr().err
     assert not (var / "run").exists()  # no endpoints written, no process started
+
+
+def test_referrals_show_refuses_a_referral_not_from_our_intake(var, capsys):
+    reference = queue_one()
+    from sqlalchemy import text
+
+    from bot import sealing
+    from bot.keys import load_public_key
+    from bot.store import Store
+
+    cfg = settings()
+    forged = sealing.seal(b'{"reference": "x"}', load_public_key(cfg.public_key_path), reference)
+    with Store(cfg.db_url).engine.begin() as connection:
+        connection.execute(text("UPDATE referrals SET sealed = :b WHERE reference = :r"),
+                           {"b": forged, "r": reference})
+    assert main(["referrals", "show", reference, "--json"]) == 3
+    assert "not what our intake sealed" in capsys.readouterr().err
+
+
+def test_a_development_key_from_before_x_wing_is_rotated_by_keys_init(var):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from bot import keys, pkcs8
+    from bot.xwing import XWingPublicKey
+
+    old = X25519PrivateKey.generate()
+    directory = var / "keys"
+    passphrase = (directory / "dev-passphrase").read_bytes().strip()
+    info = pkcs8.private_key_info("1.3.101.110", old.private_bytes_raw())
+    (directory / "unit_private.pem").write_bytes(pkcs8.encrypt(info, passphrase, keys.DEFAULT_SCRYPT))
+    (directory / "unit_public.pem").write_bytes(old.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    assert main(["keys", "init", "--dev"]) == 0
+    assert isinstance(keys.load_sealing_key(directory / "unit_public.pem"), XWingPublicKey)
+    assert len(keys.load_unit_keys(directory, passphrase).ids) == 2
+
+
+def test_keys_rotate_needs_the_passphrase_and_keeps_the_old_key(
+    tmp_path, monkeypatch, cheap_key_derivation
+):
+    monkeypatch.setenv("FAMILYVOICE_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("FAMILYVOICE_KEYS_DIR", raising=False)
+    monkeypatch.setenv("FAMILYVOICE_KEY_PASSPHRASE", "the unit's passphrase")
+    assert main(["keys", "init"]) == 0
+    before = sorted(p.name for p in (tmp_path / "keys").iterdir())
+    monkeypatch.setenv("FAMILYVOICE_KEY_PASSPHRASE", "a guess")
+    assert main(["keys", "rotate"]) == 2
+    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == before
+    monkeypatch.setenv("FAMILYVOICE_KEY_PASSPHRASE", "the unit's passphrase")
+    assert main(["keys", "rotate"]) == 0
+    assert len(list((tmp_path / "keys").glob("unit_private.*.pem"))) == 1
