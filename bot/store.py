@@ -6,8 +6,8 @@ status, priority, emergency flag and deadline. Everything the reporter said is i
 ``conversation_key`` is a keyed HMAC of the conversation id made by the caller, never the id.
 
 Each referral and addition also carries the intake's signed statement (``origin``,
-``origin_sig``: bot/origin.py). A referral's rating (priority, emergency, deadline) changes only
-through ``bot.ratings.apply_rating_change``, which writes a numbered ``rating_changes`` row, signed by the
+``origin_sig``: bot/origin.py). A referral's rating (priority, emergency, deadline) changes
+only through bot/ratings.py, which writes a numbered ``rating_changes`` row, signed by the
 intake (an addition saying the child is in danger now) or MAC'd by the console (an officer), in
 the same transaction; ``referrals.revision`` says which one the row shows, and the unique
 (reference, revision) makes two changes at once take turns instead of both claiming a number.
