@@ -10,7 +10,8 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import keys
+from bot import keys, origin
+from bot.signing_keys import SIGNING_KEY_FILE, load_signing_key
 from bot.console.app import init_app
 from bot.console.appkeys import ACCOUNTS, STORE
 from bot.console.config import ConsoleConfig
@@ -30,7 +31,7 @@ async def _measure_in(var: Path, count: int, requests: int) -> list[float]:
     app = init_app(ConsoleConfig(db_url=f"sqlite:///{var / 'fv.db'}", keys_dir=var / "keys",
                                  private_key=private, dev_http=True, clock=clock))
     app[ACCOUNTS].add("bench", PASSWORD, "officer")
-    fill(app[STORE], count)
+    fill(app[STORE], count, origin.Signer(load_signing_key(var / "keys" / SIGNING_KEY_FILE)))
     async with TestClient(TestServer(app)) as client:
         await sign_in(client, "bench", clock=clock)
         samples = []

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import insert, text
 
+from bot import origin
 from bot.console import queue
 from bot.console.appkeys import CASEWORK, STORE
 from bot.store import PRIORITY_RANK, ReferralRow, Store
@@ -106,8 +107,9 @@ async def test_pages_of_fifty_follow_on_without_overlap(client, app, signed_in):
 
 # --- 100,000 referrals -------------------------------------------------------------------------
 
-def fill(store: Store, count: int = 100_000) -> None:
-    """Rows straight into the table (sealing 100,000 referrals would only test HPKE's speed)."""
+def fill(store: Store, count: int = 100_000, signer: origin.Signer | None = None) -> None:
+    """Rows straight into the table (sealing 100,000 referrals would only test HPKE's speed);
+    with ``signer``, each signed as the intake signs, so the queue's checks pass as for real."""
     rows = []
     for n in range(count):
         priority = ("RED", "AMBER", "AMBER", "GREEN", "GREEN", "GREEN")[n % 6]
@@ -116,6 +118,10 @@ def fill(store: Store, count: int = 100_000) -> None:
                          priority_rank=PRIORITY_RANK[priority], emergency=False,
                          deadline=NOON + dt.timedelta(minutes=(n * 7919) % 20000 - 10000),
                          key_id="k", suite="s", sealed=b"\x00" * 600))
+        if signer is not None:
+            fields = {name: rows[-1][name] for name in origin.REFERRAL_FIELDS}
+            statement, signature = signer.sign("referral", fields, blob=rows[-1]["sealed"])
+            rows[-1].update(origin=statement, origin_sig=signature)
     with store.engine.begin() as connection:
         connection.execute(insert(ReferralRow), rows)
         if store.engine.dialect.name == "sqlite":
