@@ -9,7 +9,11 @@ from rasa_sdk import Tracker
 
 from bot.config import settings
 from bot.intake import Intake
+from bot.xwing import check_supported
 
+# The action server imports this at start: a machine that cannot seal with X-Wing stops here,
+# saying why, rather than at the first referral.
+check_supported()
 
 @lru_cache(maxsize=1)
 def intake() -> Intake:

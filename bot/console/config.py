@@ -24,6 +24,7 @@ from typing import Mapping, MutableMapping
 
 from bot import keys
 from bot.sealing import UnitKeys, UnitPrivateKey
+from bot.xwing import check_supported
 from bot.config import settings
 from bot.console.accounts import Clock, utc_now
 from bot.console.sessions import ABSOLUTE, IDLE
@@ -64,6 +65,7 @@ def dev_http_from_env(environ: Mapping[str, str]) -> bool:
 def config_from_env(environ: MutableMapping[str, str] | None = None) -> ConsoleConfig:
     """Load the private key with the passphrase from the environment, then forget the passphrase."""
     env = os.environ if environ is None else environ
+    check_supported()  # notes are sealed with X-Wing: stop now if this machine cannot
     cfg = settings(env)
     passphrase = keys.passphrase_from_env(env)
     try:

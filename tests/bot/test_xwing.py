@@ -47,3 +47,20 @@ def test_a_machine_without_ml_kem_stops_at_start_and_says_why(
         keys.load_sealing_key(paths.public_key)
     with pytest.raises(PostQuantumUnavailable):
         xwing.XWingPrivateKey.generate()
+
+
+def test_the_console_and_the_action_server_stop_at_start_without_ml_kem(monkeypatch) -> None:
+    import importlib
+
+    from cryptography.hazmat.backends.openssl.backend import backend
+
+    import actions.services
+    from bot.console.config import config_from_env
+
+    monkeypatch.setattr(backend, "mlkem_supported", lambda: False)
+    with pytest.raises(PostQuantumUnavailable):
+        config_from_env({"FAMILYVOICE_KEY_PASSPHRASE": "x"})
+    with pytest.raises(PostQuantumUnavailable):
+        importlib.reload(actions.services)
+    monkeypatch.undo()
+    importlib.reload(actions.services)
