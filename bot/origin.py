@@ -136,7 +136,11 @@ class Signer:
     ) -> tuple[bytes, bytes]:
         """(statement, signature) for one record."""
         signed = statement(kind, fields, blob=blob, by=f"{self.role}:{self.id}")
-        return signed, self._key.sign(signed)
+        return signed, self.sign_statement(signed)
+
+    def sign_statement(self, signed: bytes) -> bytes:
+        """A signature over a statement already made (e.g. one the console also MACs)."""
+        return self._key.sign(signed)
 
 
 @dataclass(frozen=True)

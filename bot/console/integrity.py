@@ -105,7 +105,7 @@ class ConsoleRecords:
 
     def sign(self, signed: bytes) -> bytes:
         """The console's Ed25519 signature, for what it forwards (the receiver has no MAC key)."""
-        return self.signer._key.sign(signed)
+        return self.signer.sign_statement(signed)
 
     def check(self, signed: Optional[bytes], mac: Optional[bytes], kind: str) -> dict[str, Any]:
         if not signed or not mac:
