@@ -18,12 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from bench.load import LoadResult
 from bench.sealing import sealing_rate
