@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from bot import keys, logs, tracker_crypto
+from bot import internal_auth, keys, logs, tracker_crypto
 from bot.config import PROJECT_ROOT, Settings, settings
 from bot.references import normalise_reference
 from bot.referral import Referral
@@ -39,6 +39,7 @@ def _passphrase(cfg: Settings) -> bytes:
 
 def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     tracker_crypto.create_tracker_key(cfg.keys_dir)  # issue 6: conversations at rest; never replaced
+    internal_auth.create_action_secret(cfg.keys_dir)  # what Rasa shows the action server; kept if present
     if cfg.private_key_path.exists() and args.dev and not args.force:
         keys.ensure_linking_secret(cfg.keys_dir)  # issue 6: key directories made before linking
         ensure_signing_key(cfg.keys_dir)  # key directories made before the intake signed

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bot import internal_auth
 from bot.config import PROJECT_ROOT
 
 TRACKER_STORE = "rasa_ext.encrypted_tracker_store.EncryptedSQLTrackerStore"  # issue 6
@@ -115,9 +116,11 @@ def start_stack(
     endpoints = run_dir / f"endpoints-{stack.rasa_port}.yml"
     # No action reads the domain, and the form's validation reads only the current message:
     # Rasa need not send (nor the action server parse) all of either with every message.
+    # Every call carries the action secret (rasa_ext/serve.py exports it for the ${...}).
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n'
         "  enable_selective_domain: true\n  current_turn_only: [validate_report_form]\n"
+        f"  headers:\n    {internal_auth.ACTION_SECRET_HEADER}: ${{{internal_auth.ACTION_SECRET_ENV}}}\n"
     )
     # --- conversations at rest (issue 6): encrypted tracker store; database and key come from
     # FAMILYVOICE_TRACKER_DB_URL / FAMILYVOICE_TRACKER_KEY(_FILE) or this var dir (tracker.db).
@@ -150,7 +153,10 @@ def start_stack(
         waits = []
         for index, port in enumerate(action_ports):
             # rasa_ext wrappers: stock rasa_sdk / rasa, with bot.logs (redacted JSON lines) (issue 6)
-            process = spawn(f"actions{index or ''}", [sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions", "--port", str(port)])
+            process = spawn(f"actions{index or ''}", [
+                sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions",
+                "--host", internal_auth.LOOPBACK, "--port", str(port),
+            ])
             waits.append((f"http://127.0.0.1:{port}/health", process, f"actions{index or ''}"))
         for index, port in enumerate(rasa_ports):
             process = spawn(f"rasa{index or ''}", [
