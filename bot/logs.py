@@ -5,8 +5,18 @@ rasa_ext/, the sweeper, the CLI). It routes every logger, Rasa's and Sanic's inc
 one formatter, at INFO or above: Rasa writes message text and slot values at DEBUG, so DEBUG
 is never switched on here.
 
-A log line may carry conversation ids (ours are random or a keyed hash, never a phone number),
-references, ratings, rule ids and counts. Before a line is written, :func:`redact`:
+A log line may carry references, ratings, rule ids and counts, and conversations only as a
+*tag*: a keyed hash of the conversation id (:func:`conversation_tag`). A web chat id is a bearer
+credential (whoever has it can carry on her conversation, add to her report or set her PIN), so
+the id itself is never written: the value of any key naming a conversation (``conversation``,
+``sender_id``...) and anything shaped like one of our conversation ids in any string, Rasa's
+own messages and tracebacks included, becomes its tag. The tag's key is derived from the intake
+secret, so the same conversation has the same tag in every intake process (Rasa, actions,
+sweeper) and an operator can follow it, but nobody can test a guessed id against a log; a
+process without the intake secret (the console) uses a random key of its own.
+
+Before a line is written, :func:`redact`:
+- replaces conversation ids with their tags, as above;
 - replaces the value of any key that carries text (``text``, ``slot_values``, ``rasa_event``...,
   Rasa's own list of such keys plus ours) with ``[redacted]``, however deeply nested;
 - masks anything shaped like a phone number, an e-mail address or a full UK postcode in every
@@ -17,13 +27,18 @@ tests/e2e/test_at_rest.py checks every log file after a conversation full of can
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import re
+import secrets
 import sys
 from typing import Any, MutableMapping, TextIO
 
 import structlog
+
+from bot.config import settings
 
 REDACTED = "[redacted]"
 LOG_LEVEL_ENV = "FAMILYVOICE_LOG_LEVEL"
@@ -50,8 +65,41 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
+# Keys whose value is a conversation id (Rasa's, ours, the SMS channel's).
+CONVERSATION_KEYS = frozenset({"conversation", "conversation_id", "sender_id", "sender", "recipient_id"})
+# Our conversation ids, wherever they appear in a string: the web chat's (the prefix and the
+# widget's id, bot/inbound.py's sender characters) and the SMS channel's (a keyed hash).
+_CONVERSATION_ID = re.compile(r"(?<![\w-])(?:webchat-[A-Za-z0-9_.:@+\-]{1,128}|sms-[0-9a-f]{64})(?![\w-])")
+TAG_PREFIX = "conv:"
+
+_tag_key: bytes = secrets.token_bytes(32)
+
+
+def use_tag_key(intake_secret: bytes | None) -> None:
+    """Derive the tag key from the intake secret (same tags in every intake process), or, with
+    None, use a random one (tags then only hold within this process)."""
+    global _tag_key
+    if intake_secret is None:
+        _tag_key = secrets.token_bytes(32)
+    else:
+        _tag_key = hmac.new(intake_secret, b"familyvoice/logs/conversation-tag/v1", hashlib.sha256).digest()
+
+
+def conversation_tag(conversation_id: str) -> str:
+    """What a log line says instead of a conversation id: it cannot be turned back into the id,
+    nor tested against a guess without the intake secret."""
+    digest = hmac.new(_tag_key, conversation_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    return TAG_PREFIX + digest[:16]
+
+
+def _tag_all(text: str) -> str:
+    return _CONVERSATION_ID.sub(lambda match: conversation_tag(match.group(0)), text)
+
+
 def scrub(text: str) -> str:
-    """Mask phone numbers, e-mail addresses and full UK postcodes in a string."""
+    """Replace conversation ids by their tags; mask phone numbers, e-mail addresses and full UK
+    postcodes in a string."""
+    text = _tag_all(text)
     text = _EMAIL.sub("[email]", text)
     text = _PHONE.sub("[phone]", text)
     return _POSTCODE.sub("[postcode]", text)
@@ -60,6 +108,8 @@ def scrub(text: str) -> str:
 def _clean(key: str, value: Any) -> Any:
     if key.lower() in TEXT_KEYS and value not in (None, "", [], {}):
         return REDACTED
+    if key.lower() in CONVERSATION_KEYS and isinstance(value, str) and value and not value.startswith(TAG_PREFIX):
+        return conversation_tag(value)
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
@@ -90,10 +140,19 @@ def _level(requested: str | int | None) -> int:
     return max(logging.INFO, number)  # DEBUG would let Rasa write what she said
 
 
+def _intake_secret() -> bytes | None:
+    try:
+        secret = bytes.fromhex(settings().intake_secret_path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return secret or None
+
+
 def configure(process: str, *, level: str | int | None = None, stream: TextIO | None = None) -> None:
     """Send every log record of this process, as redacted JSON lines, to ``stream`` (stderr:
     the launcher writes each process's output to var/log/<process>-<port>.log)."""
     threshold = _level(level)
+    use_tag_key(_intake_secret())
 
     def add_process(_l: Any, _m: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         event_dict["process"] = process

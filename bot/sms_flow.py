@@ -5,8 +5,8 @@ messages back). Closing a report (STOP, RESTART, idle) is the intent message ``/
 the action server's ``action_restart`` seals what she said so far as an incomplete referral
 before the conversation is reset, so nothing she said is lost.
 
-Nothing here logs a phone number or message text: a conversation appears in logs only as the
-first characters of its keyed hash.
+Nothing here logs a phone number or message text: a conversation appears in logs only as its
+tag (bot/logs.py), as in every other process.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Optional
 
-from bot import sms
+from bot import logs, sms
 from bot.sms_inbound import MAX_TEXT_CHARS, InboundSms
 from bot.sms_state import Sender, SmsState
 from bot.twilio_api import MediaRefused, MediaUnavailable, TwilioApi, photo_urls
@@ -39,7 +39,7 @@ class Reply:
 
 
 def _short(sender_id: str) -> str:
-    return sender_id[4:12]
+    return logs.conversation_tag(sender_id)
 
 
 class SmsFlow:

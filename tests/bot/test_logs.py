@@ -48,7 +48,8 @@ def test_our_events_are_json_with_ids_and_references(captured):
     structlog.get_logger("actions.submit").info("referral.queued", conversation="webchat-abc", reference="FV-7K3M-Q9XD")
     [line] = lines(captured)
     assert line["event"] == "referral.queued" and line["reference"] == "FV-7K3M-Q9XD"
-    assert line["conversation"] == "webchat-abc" and line["process"] == "test" and line["level"] == "info"
+    assert line["conversation"] == logs.conversation_tag("webchat-abc") != "webchat-abc"
+    assert line["process"] == "test" and line["level"] == "info"
     assert line["ts"].endswith("Z")
 
 
@@ -125,3 +126,39 @@ def test_a_lower_level_cannot_be_asked_for(monkeypatch):
     monkeypatch.setenv(logs.LOG_LEVEL_ENV, "DEBUG")
     assert logs._level(None) == logging.INFO
     assert logs._level("WARNING") == logging.WARNING
+
+
+# --- conversation ids: tags, never the id ------------------------------------------------------
+
+
+def test_a_conversation_id_anywhere_in_a_line_becomes_its_tag(captured):
+    webchat, sms_id = "webchat-Zq81.secret_id", "sms-" + "ab12" * 16
+    log = structlog.get_logger("rasa.core.processor")
+    log.info(f"Starting a new session for conversation ID '{webchat}'.", sender_id=sms_id)
+    logging.getLogger("rasa.core.lock_store").info("Could not acquire lock for %s", webchat)
+    try:
+        raise RuntimeError(f"tracker for {webchat} failed")
+    except RuntimeError:
+        logging.getLogger("channels.webchat").exception("webchat.turn_failed")
+    output = captured.getvalue()
+    assert "Zq81.secret_id" not in output and "ab12" * 16 not in output
+    first, second, third = lines(captured)
+    assert logs.conversation_tag(webchat) in first["event"] and first["sender_id"] == logs.conversation_tag(sms_id)
+    assert logs.conversation_tag(webchat) in second["event"]
+    assert logs.conversation_tag(webchat) in third["exception"]
+
+
+def test_tags_hold_across_processes_of_one_installation_and_nowhere_else():
+    logs.use_tag_key(b"\x01" * 32)
+    here = logs.conversation_tag("webchat-abc")
+    logs.use_tag_key(b"\x01" * 32)
+    assert logs.conversation_tag("webchat-abc") == here  # another process, the same intake secret
+    logs.use_tag_key(b"\x02" * 32)
+    assert logs.conversation_tag("webchat-abc") != here  # a guessed id cannot be tested without it
+    logs.use_tag_key(None)
+    assert logs.conversation_tag("webchat-abc") not in (here, "webchat-abc")
+
+
+def test_words_that_only_look_like_ids_are_left_alone():
+    text = "webchat.rejected status=413 /webhooks/webchat/webhook sms-short mms-" + "ab" * 32
+    assert logs.scrub(text) == text
