@@ -11,14 +11,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot import invisible
+
 MAX_BODY_BYTES = 64 * 1024
 # Long enough for a detailed account typed in one go; longer pastes are asked to be split
 # rather than cut, because cutting would silently drop the reporter's words.
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
 
-# Control characters other than newline and tab carry no meaning for us and can hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
 
 
@@ -31,15 +31,36 @@ class InputError(ValueError):
         self.reason = reason
 
 
+REMOVED_KEY = invisible.REMOVED_KEY  # message metadata: the transcript says how many
+
+
 @dataclass(frozen=True)
 class ChatMessage:
     sender: str
     text: str
+    removed: int = 0  # invisible or bidirectional control characters taken out
+
+
+def cleaned(text: str) -> tuple[str, int]:
+    """NFC, without invisible and bidirectional controls (bot/invisible.py), trimmed; and how
+    many such characters were removed. Every visible character is kept."""
+    kept, removed = invisible.remove(unicodedata.normalize("NFC", text))
+    return kept.strip(), removed
 
 
 def clean_text(text: str) -> str:
-    """Normalise to NFC and drop invisible control characters; keep every visible character."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    return cleaned(text)[0]
+
+
+def without_commands(text: str) -> str:
+    """Rasa reads a message starting with "/" as a command ("/restart" resets the dialogue),
+    which no reporter means: keep the words, drop every leading slash, however many layers
+    ("/ /restart", "// /restart") there are."""
+    while True:
+        stripped = text.lstrip("/").strip()
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def parse_webchat_body(body: bytes) -> ChatMessage:
@@ -61,11 +82,10 @@ def parse_webchat_body(body: bytes) -> ChatMessage:
         raise InputError(400, "'sender' must be 1 to 128 letters, digits or the characters _ . : @ + -.")
     if not isinstance(message, str):
         raise InputError(400, "'message' must be a string.")
-    # Rasa reads a message starting with "/" as a command ("/restart" resets the dialogue),
-    # which no reporter means: keep the words, drop the slash.
-    text = clean_text(message).lstrip("/").strip()
+    text, removed = cleaned(message)
+    text = without_commands(text)
     if not text:
         raise InputError(400, "The message is empty.")
     if len(text) > MAX_MESSAGE_CHARS:
         raise InputError(413, f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters.")
-    return ChatMessage(sender=sender, text=text)
+    return ChatMessage(sender=sender, text=text, removed=removed)

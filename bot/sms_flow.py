@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Optional
 
 from bot import logs, sms
+from bot.inbound import REMOVED_KEY, without_commands
 from bot.sms_inbound import MAX_TEXT_CHARS, InboundSms
 from bot.sms_state import Sender, SmsState
 from bot.twilio_api import MediaRefused, MediaUnavailable, TwilioApi, photo_urls
@@ -131,7 +132,7 @@ class SmsFlow:
             await self._close(sender, "idle")
 
         notes = await self._keep_photos(message, sender_id, photos)
-        text = message.text.lstrip("/").strip()  # a leading slash would be read as an intent
+        text = without_commands(message.text)  # a leading slash would be read as an intent
         if len(text) > MAX_TEXT_CHARS:
             replies = [sms.TOO_LONG_TEXT, *sender.last_reply]
         elif not text and not photos:
@@ -141,7 +142,8 @@ class SmsFlow:
             # A photo alone still opens a report, so an idle close seals it if no words follow.
             sender.report_open = True
         else:
-            replies = notes + await self._converse(sender, text)
+            metadata = {REMOVED_KEY: message.removed} if message.removed else {}
+            replies = notes + await self._converse(sender, text, metadata)
         # After STOP she gets nothing, but what she writes is still kept for the team.
         return ([] if sender.opted_out else replies), sender
 
@@ -152,10 +154,10 @@ class SmsFlow:
             sender.options, sender.last_reply = [], []
         self.state.save_sender(sender)
 
-    async def _converse(self, sender: Sender, text: str) -> list[str]:
+    async def _converse(self, sender: Sender, text: str, metadata: Mapping[str, Any]) -> list[str]:
         options = [sms.Option(o["title"], o["payload"]) for o in sender.options]
         chosen = sms.match_option(text, options)
-        bot_messages = await self.converse(sender.sender_id, chosen.payload if chosen else text, {})
+        bot_messages = await self.converse(sender.sender_id, chosen.payload if chosen else text, metadata)
         sender.report_open = True
         replies: list[str] = []
         offered: list[sms.Option] = []

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.inbound import InputError, clean_text
+from bot.inbound import InputError, cleaned
 
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
 # Twilio sends at most 1,600 characters of text plus a few dozen fields; this leaves room
@@ -85,6 +85,7 @@ class InboundSms:
     to_number: str
     text: str  # cleaned; may be empty when only a photo came
     form: dict[str, str]
+    removed: int = 0  # invisible or bidirectional control characters taken out of the text
 
 
 def parse_form(body: bytes) -> dict[str, str]:
@@ -120,12 +121,14 @@ def inbound_sms(form: Mapping[str, str]) -> InboundSms:
     from_number = (form.get("From") or "").strip()
     if not _PHONE.match(from_number):
         raise InputError(400, "From is not a phone number.")
+    text, removed = cleaned(form.get("Body") or "")
     return InboundSms(
         message_sid=message_sid,
         from_number=from_number,
         to_number=(form.get("To") or "").strip(),
-        text=clean_text(form.get("Body") or ""),
+        text=text,
         form=dict(form),
+        removed=removed,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from bot import invisible
 from bot.referral import Turn
 
 
@@ -59,7 +60,12 @@ def turns(events: Iterable[dict[str, Any]]) -> list[Turn]:
     for event in without_followup_turns(current_report_events(events)):
         kind = event.get("event")
         if kind == "user":
-            result.append(Turn(speaker="reporter", text=event.get("text") or "", at=_iso(event.get("timestamp"))))
+            text = event.get("text") or ""
+            removed = (event.get("metadata") or {}).get(invisible.REMOVED_KEY)
+            if isinstance(removed, int) and removed > 0:
+                # Her words are all there; the officer is told something unseen was taken out.
+                text = f"{text} {invisible.removed_note(removed)}"
+            result.append(Turn(speaker="reporter", text=text, at=_iso(event.get("timestamp"))))
         elif kind == "bot":
             text = event.get("text") or ""
             buttons = (event.get("data") or {}).get("buttons") or []

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.inbound import InputError, parse_webchat_body
+from bot.inbound import REMOVED_KEY, InputError, parse_webchat_body
 from channels.webchat_origins import OriginPolicy
 from channels.webchat_pages import ASSETS, asset_response, page_response, safe_exit_url
 
@@ -103,6 +103,7 @@ class WebChatInput(InputChannel):
                         collector,
                         _conversation_id(message.sender),
                         input_channel=self.name(),
+                        metadata={REMOVED_KEY: message.removed} if message.removed else None,
                     )
                 )
             except Exception:  # noqa: BLE001 - the reporter must get an answer, never a 500

@@ -10,6 +10,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot import invisible
 from bot.console import middleware
 from bot.console.accounts import Accounts
 from bot import signing_keys
@@ -76,6 +77,7 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,  # everything a reporter typed is shown; none of it may become markup
         undefined=jinja2.ChainableUndefined,  # a field missing from an older referral shows blank
+        finalize=invisible.make_visible,  # no bidi control can reorder what an officer reads
     )
     env.filters.update(when=when, answer=answer)
     app.on_response_prepare.append(middleware.security_headers)

@@ -218,3 +218,11 @@ async def test_acting_on_an_unknown_referral_is_a_404(client, signed_in):
                          ("decision", {"decision": "police", "note": "x"}), ("notes", {"text": "x"})):
         reply = await client.post(f"/referrals/FV-NONE-XXXX/{action}", data={"csrf_token": csrf_of(page), **data})
         assert reply.status == 404, action
+
+
+async def test_hidden_controls_in_a_referral_are_shown_as_visible_codes(client, app, signed_in):
+    referral = make_referral(REFERENCE, description="bruises on his \u202emra\u2069, he said")
+    queue_referral(app, referral, deadline=NOON + dt.timedelta(hours=4))
+    html = await open_page(client)
+    assert "\u202e" not in html and "\u2069" not in html
+    assert "bruises on his [U+202E]mra[U+2069], he said" in html

@@ -108,9 +108,11 @@ def test_unicode_from_every_script_is_taken_and_quoted_back_within_three_segment
 def test_a_leading_slash_cannot_drive_the_dialogue(phone, sms_var_dir):
     phone.send("Hello")
     before = database_rows(sms_var_dir, "SELECT count(*) FROM referrals")[0][0]
-    sent = phone.send("/restart")
-    # Read as words ("restart"), not as Rasa's restart intent: nothing sealed, no reset (a reset
-    # would show the introduction, with its 999 advice, again).
-    assert database_rows(sms_var_dir, "SELECT count(*) FROM referrals")[0][0] == before
-    assert sent.messages and "999" not in text_of(sent)
-    assert asked([{"text": m} for m in sent.messages]) in ("child_name", "child_age")
+    # However many layers of slashes and spaces (or invisible characters) wrap it.
+    for text in ("/restart", "/ /restart", "// / /restart", "/\u200b/restart", "\u202e/ /restart"):
+        sent = phone.send(text)
+        # Read as words ("restart"), not as Rasa's restart intent: nothing sealed, no reset (a
+        # reset would show the introduction, with its 999 advice, again).
+        assert database_rows(sms_var_dir, "SELECT count(*) FROM referrals")[0][0] == before, text
+        assert sent.messages and "999" not in text_of(sent), text
+        assert asked([{"text": m} for m in sent.messages]) in ("child_name", "child_age"), text
