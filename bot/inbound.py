@@ -18,6 +18,7 @@ MAX_BODY_BYTES = 64 * 1024
 # rather than cut, because cutting would silently drop the reporter's words.
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
+TOO_LONG = f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters."
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
 
@@ -66,7 +67,7 @@ def without_commands(text: str) -> str:
 def parse_webchat_body(body: bytes) -> ChatMessage:
     """Turn a web chat POST body into a message, or raise InputError."""
     if len(body) > MAX_BODY_BYTES:
-        raise InputError(413, f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters.")
+        raise InputError(413, TOO_LONG)
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -87,5 +88,5 @@ def parse_webchat_body(body: bytes) -> ChatMessage:
     if not text:
         raise InputError(400, "The message is empty.")
     if len(text) > MAX_MESSAGE_CHARS:
-        raise InputError(413, f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters.")
+        raise InputError(413, TOO_LONG)
     return ChatMessage(sender=sender, text=text, removed=removed)

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Mapping, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -134,12 +135,17 @@ class TwilioSmsInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.exception(PayloadTooLarge)
+        def too_large(_: Request, __: Optional[Exception]) -> HTTPResponse:
+            # Also what the server answers from the Content-Length, unread (rasa_ext/serve.py).
+            logger.warning("twilio_sms.rejected status=413 reason=too_large")
+            return response.text("Request too large.", status=413)
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
-                logger.warning("twilio_sms.rejected status=413 reason=too_large")
-                return response.text("Request too large.", status=413)
+                return too_large(request, None)
             signature = request.headers.get("X-Twilio-Signature", "")
             if not signature:
                 logger.warning("twilio_sms.rejected status=403 reason=unsigned")

@@ -17,10 +17,11 @@ from typing import Any, Awaitable, Callable, Iterable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.inbound import REMOVED_KEY, InputError, parse_webchat_body
+from bot.inbound import REMOVED_KEY, TOO_LONG, InputError, parse_webchat_body
 from channels.webchat_origins import OriginPolicy
 from channels.webchat_pages import ASSETS, asset_response, page_response, safe_exit_url
 
@@ -115,6 +116,13 @@ class WebChatInput(InputChannel):
                 logger.warning("webchat.turn_unanswered")
                 return response.json(TURN_FAILED, status=503, headers=NO_STORE)
             return response.json(collector.messages, headers=NO_STORE)
+
+        @webhook.exception(PayloadTooLarge)
+        async def too_large(request: Request, _: Exception) -> HTTPResponse:
+            # Refused by the server from its Content-Length, unread (rasa_ext/serve.py): the
+            # same answer as a message that is too long, so the widget keeps what she typed.
+            logger.info("webchat.rejected status=413")
+            return response.json({"error": TOO_LONG}, status=413, headers=NO_STORE)
 
         @webhook.route("/resume", methods=["POST", "OPTIONS"])
         async def resume(request: Request) -> HTTPResponse:
