@@ -58,6 +58,13 @@ def photos_sealed(photo_ids: list[str]) -> None:
         sms_state().mark_sealed(photo_ids)
 
 
+def conversation_sealed(sender_id: str) -> None:
+    """Everything said so far in this SMS conversation is in the unit's hands (or needs no
+    keeping): Twilio's copies of its messages may now be deleted (bot/sms_messages.py)."""
+    if sender_id.startswith(SENDER_PREFIX):
+        sms_state().mark_sealed_through(sender_id)
+
+
 def _is_close_message(event: dict[str, Any]) -> bool:
     return event.get("event") == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "restart"
 
@@ -85,6 +92,7 @@ class ActionRestart(Action):
                 )
                 photos_sealed(photo_ids)
                 logger.info("referral.queued reference=%s status=incomplete reason=%s", receipt.reference, reason)
+            conversation_sealed(tracker.sender_id)
         except Exception:  # noqa: BLE001 - keep the conversation, so nothing she said is lost
             logger.exception("referral.close_failed reason=%s", reason)
             return []

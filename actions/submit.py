@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.services import answers, channel_of, intake
 from actions.followup import offer_pin, pin_offer_reply  # issue 6: coming back with a PIN
-from actions.sms import held_photos, photos_sealed
+from actions.sms import conversation_sealed, held_photos, photos_sealed
 from bot.retention import unsealed_texts
 
 logger = structlog.get_logger(__name__)
@@ -30,6 +30,7 @@ class ActionSubmitReferral(Action):
                 attachments=photos,
             )
             photos_sealed(photo_ids)
+            conversation_sealed(tracker.sender_id)
         except Exception:  # noqa: BLE001 - she must hear that it did not go, and keep her answers
             logger.exception("referral.submit_failed")
             dispatcher.utter_message(response="utter_submit_failed")
@@ -55,6 +56,7 @@ class ActionAddToReport(Action):
         urgent = False
         for message in said:
             urgent = intake().add_to_report(reference, message.get("text") or "", at=_at(message)) or urgent
+        conversation_sealed(tracker.sender_id)
         logger.info("referral.added", conversation=tracker.sender_id, reference=reference, messages=len(said))
         if urgent:
             dispatcher.utter_message(response="utter_call_999")

@@ -37,6 +37,7 @@ class Reply:
     messages: list[str]
     sender_id: str
     replayed: bool = False
+    turn_at: Optional[dt.datetime] = None  # when the turn began: its messages go with it
 
 
 def _short(sender_id: str) -> str:
@@ -51,8 +52,10 @@ class SmsFlow:
         *,
         api: Optional[TwilioApi] = None,
         idle_timeout: float = 24 * 3600.0,
+        sender_retention: float = 7 * 24 * 3600.0,
     ) -> None:
         self.state = state
+        self.sender_retention = dt.timedelta(seconds=sender_retention)
         self.converse = converse
         self.api = api
         self.idle_timeout = dt.timedelta(seconds=idle_timeout)
@@ -83,12 +86,13 @@ class SmsFlow:
             return Reply(earlier, sender_id, replayed=True)
         # If the turn fails nothing is kept of it here, so Twilio's retry (or her resend) is
         # answered afresh.
-        messages, sender = await self._turn(message, sender_id, now or dt.datetime.now(dt.timezone.utc))
-        theirs = self.state.finish(message.message_sid, sender_id, messages, sender)
+        turn_at = now or dt.datetime.now(dt.timezone.utc)
+        messages, sender = await self._turn(message, sender_id, turn_at)
+        theirs = self.state.finish(message.message_sid, sender_id, messages, sender, turn_at=turn_at)
         if theirs is not None:
             logger.info("sms.answered_elsewhere conversation=%s", _short(sender_id))
             return Reply(theirs, sender_id, replayed=True)
-        return Reply(messages, sender_id)
+        return Reply(messages, sender_id, turn_at=turn_at)
 
     async def close_report(self, sender_id: str, reason: str) -> bool:
         """Seal what was said so far as incomplete and reset the conversation; False if sealing failed."""
@@ -195,8 +199,9 @@ class SmsFlow:
         notes += [sms.PHOTO_FAILED_TEXT] if failed else []
         return notes
 
-    async def delete_sealed_photos(self, sender_id: str | None = None) -> int:
-        """Delete Twilio's copy of every photo now sealed into a referral."""
+    async def delete_sealed(self, sender_id: str | None = None) -> int:
+        """Delete Twilio's copy of every photo now sealed into a referral, then of every message
+        of hers or ours whose words are sealed (bot/sms_messages.py); retried until gone."""
         if self.api is None:
             return 0
         deleted = 0
@@ -205,6 +210,16 @@ class SmsFlow:
                 if await self.api.delete_photo(photo.message_sid, photo.media_sid):
                     self.state.forget_photo(photo.id)
                     deleted += 1
+            waiting = 0
+            for message in self.state.messages_to_delete(sender_id):
+                if await self.api.delete_message(message.sid):
+                    self.state.message_deleted(message)
+                    deleted += 1
+                else:
+                    self.state.message_not_deleted(message)
+                    waiting += 1
+            if waiting:
+                logger.info("sms.messages_not_deleted_yet count=%d", waiting)
         return deleted
 
     async def close_idle_reports(self, now: dt.datetime | None = None) -> int:
@@ -214,6 +229,7 @@ class SmsFlow:
         for sender_id in self.state.idle_open_reports(cutoff):
             async with self._one_at_a_time(sender_id):
                 closed += await self.close_report(sender_id, "idle")
-        await self.delete_sealed_photos()
+        await self.delete_sealed()
         self.state.forget_replies_before(cutoff - dt.timedelta(days=7))
+        self.state.expire_senders((now or dt.datetime.now(dt.timezone.utc)) - self.sender_retention)
         return closed

@@ -11,6 +11,7 @@ always the configured public base URL plus the path: never anything from the req
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.inbound import InputError, cleaned
 
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
+# Where Twilio reports on the messages we send (so we learn their SIDs, to delete them).
+STATUS_PATH = "/webhooks/twilio_sms/status"
 # Twilio sends at most 1,600 characters of text plus a few dozen fields; this leaves room
 # for every script in UTF-8 and percent-encoding, and refuses anything absurd unread.
 MAX_BODY_BYTES = 64 * 1024
@@ -49,10 +52,16 @@ class TwilioSettings:
     retry_attempts: int = 4
     retry_backoff: float = 0.5
     sweep_interval: float = 60.0  # how often idle reports are looked for
+    sender_retention: float = 7 * 24 * 3600.0  # a quiet sender with no report open is forgotten
 
     @property
     def webhook_url(self) -> str:
         return self.public_base_url.rstrip("/") + WEBHOOK_PATH
+
+    def status_url(self, turn_at: dt.datetime) -> str:
+        """The status callback of the messages one turn sends: it names the turn's start (in
+        ms), so each message is deleted with the words of that turn."""
+        return f"{self.public_base_url.rstrip('/')}{STATUS_PATH}?turn={int(turn_at.timestamp() * 1000)}"
 
     @classmethod
     def load(cls, credentials: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> "TwilioSettings":
@@ -75,6 +84,7 @@ class TwilioSettings:
             retry_attempts=int(pick("retry_attempts", 4)),
             retry_backoff=float(pick("retry_backoff", 0.5)),
             sweep_interval=float(pick("sweep_interval", 60.0)),
+            sender_retention=float(pick("sender_retention", 7 * 24 * 3600.0)),
         )
 
 
@@ -106,10 +116,12 @@ def parse_form(body: bytes) -> dict[str, str]:
     return form
 
 
-def signature_is_valid(settings: TwilioSettings, query_string: str, form: Mapping[str, str], signature: str) -> bool:
+def signature_is_valid(
+    settings: TwilioSettings, query_string: str, form: Mapping[str, str], signature: str, path: str = WEBHOOK_PATH
+) -> bool:
     if not settings.auth_token or not signature:
         return False
-    url = settings.webhook_url + (f"?{query_string}" if query_string else "")
+    url = settings.public_base_url.rstrip("/") + path + (f"?{query_string}" if query_string else "")
     return RequestValidator(settings.auth_token).validate(url, dict(form), signature)
 
 
@@ -132,9 +144,38 @@ def inbound_sms(form: Mapping[str, str]) -> InboundSms:
     )
 
 
-def twiml(messages: list[str]) -> str:
-    """<Response><Message>...</Message>...</Response>; an empty Response sends nothing."""
+@dataclass(frozen=True)
+class MessageStatus:
+    """A signed status callback: which message of ours, to whom, how far along, which turn."""
+
+    message_sid: str
+    to_number: str
+    final: bool
+    turn_at: dt.datetime
+
+
+def message_status(form: Mapping[str, str], query: Mapping[str, str], final_statuses: frozenset[str]) -> MessageStatus:
+    message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if not _MESSAGE_SID.match(message_sid):
+        raise InputError(400, "MessageSid is missing or malformed.")
+    to_number = (form.get("To") or "").strip()
+    if not _PHONE.match(to_number):
+        raise InputError(400, "To is not a phone number.")
+    try:
+        turn_at = dt.datetime.fromtimestamp(int(query.get("turn", "")) / 1000, tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(400, "The status callback does not name its turn.") from None
+    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()
+    return MessageStatus(message_sid, to_number, status in final_statuses, turn_at)
+
+
+def twiml(messages: list[str], status_callback: str | None = None) -> str:
+    """<Response><Message>...</Message>...</Response>; an empty Response sends nothing. Twilio
+    reports each message's SID and progress to ``status_callback`` (the Message's action)."""
     response = MessagingResponse()
     for message in messages:
-        response.message(message)
+        if status_callback:
+            response.message(message, action=status_callback, method="POST")
+        else:
+            response.message(message)
     return response.to_xml()

@@ -9,6 +9,15 @@ Three tables, on the same database as the queue (``bot.store.Base``):
   last offered and the last reply.
 - ``sms_media``: photos she sent, AES-GCM encrypted until they are sealed into a referral
   (then the plaintext is dropped) and until Twilio's copy is deleted (then the row goes).
+- ``sms_messages`` and ``sms_seals`` (bot/sms_messages.py): Twilio's copies of her messages,
+  tracked until they are deleted there.
+
+How long: a reply is kept for retries for about 8 days; after that only the keyed hash of its
+MessageSid stays, with nothing else, because a captured signed webhook stays valid for as long
+as the account's auth token does: a replay of it is answered with nothing and changes nothing.
+A sender's row goes once she has no report open and has not written for the retention period
+(FAMILYVOICE_TWILIO_SENDER_RETENTION, 7 days); an opt-out is remembered until she sends
+START, but its row keeps nothing but the flag.
 
 Keys: derived with HKDF from the intake secret (``bot.keys``), one per purpose, so the intake
 hosts need no new secret and nothing here is readable from a stolen database. Phone numbers
@@ -30,11 +39,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, bindparam, delete, select, update
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import sms_messages
+from bot.sms_messages import TrackedMessage
 from bot.store import Base, Store, UTCDateTime
 
 SENDER_PREFIX = "sms-"
@@ -170,10 +181,15 @@ class SmsState:
         with self.store.engine.connect() as connection:
             blob = connection.execute(_REPLY_FOR, {"key_": key}).scalar()
         # (A row without a reply was claimed by an earlier version and never answered.)
-        return None if blob is None else json.loads(self.keys.decrypt(blob, key))
+        if blob is None:
+            return None
+        if blob == b"":
+            return []  # answered long ago, reply forgotten: a replay gets nothing, changes nothing
+        return json.loads(self.keys.decrypt(blob, key))
 
     def finish(
-        self, message_sid: str, sender_id: str, reply: list[str], sender: Sender, now: dt.datetime | None = None
+        self, message_sid: str, sender_id: str, reply: list[str], sender: Sender, now: dt.datetime | None = None,
+        turn_at: dt.datetime | None = None,
     ) -> Optional[list[str]]:
         """The turn is answered: keep the reply for retries and the sender's state, together.
 
@@ -183,10 +199,12 @@ class SmsState:
         key = self.keys.keyed_hash("message", message_sid)
         blob = self.keys.encrypt(json.dumps(reply).encode(), key)
         row = {"message_key": key, "sender_id": sender_id, "received_at": now or _now(), "reply": blob}
+        turn_at = turn_at or row["received_at"]
         try:
             with self.store.engine.begin() as connection:
                 connection.execute(_ANSWER, row)
                 self._save_sender(connection, sender)
+                self._track_inbound(connection, message_sid, sender, turn_at)
             return None
         except IntegrityError:
             pass
@@ -194,12 +212,65 @@ class SmsState:
             # An unanswered row left by an earlier version: ours is the answer.
             if connection.execute(_ANSWER_UNANSWERED, {"key_": key, "reply": blob}).rowcount == 1:
                 self._save_sender(connection, sender)
+                self._track_inbound(connection, message_sid, sender, turn_at)
                 return None
         return self.answered(message_sid)
 
     def forget_replies_before(self, cutoff: dt.datetime) -> int:
-        with self._session() as session, session.begin():
-            return session.execute(delete(SmsReplyRow).where(SmsReplyRow.received_at < cutoff)).rowcount or 0
+        """Drop replies kept for retries, and which sender they were from; keep the keyed hash of
+        each MessageSid, so a replayed webhook is still known (see the module docstring)."""
+        with self.store.engine.begin() as connection:
+            return connection.execute(
+                update(_replies)
+                .where(_replies.c.received_at < cutoff, or_(_replies.c.reply.is_(None), _replies.c.reply != b""))
+                .values(reply=b"", sender_id="")
+            ).rowcount or 0
+
+    # --- Twilio's copies of her messages (bot/sms_messages.py) --------------------------
+
+    def _track_inbound(self, connection: Connection, message_sid: str, sender: Sender, turn_at: dt.datetime) -> None:
+        key = self.keys.keyed_hash("twilio-message", message_sid)
+        sms_messages.record(
+            connection, key=key, sid_blob=self.keys.encrypt(message_sid.encode(), key),
+            sender_id=sender.sender_id, turn_at=turn_at, outbound=False, final=True,
+        )
+        if not sender.report_open:
+            sms_messages.seal_through(connection, sender.sender_id, turn_at)  # nothing open to keep
+
+    def track_outbound(self, message_sid: str, sender_id: str, turn_at: dt.datetime, final: bool) -> None:
+        """A message we sent her (a TwiML reply's status callback, or a REST send)."""
+        key = self.keys.keyed_hash("twilio-message", message_sid)
+        with self.store.engine.begin() as connection:
+            sms_messages.record(
+                connection, key=key, sid_blob=self.keys.encrypt(message_sid.encode(), key),
+                sender_id=sender_id, turn_at=turn_at, outbound=True, final=final,
+            )
+
+    def mark_sealed_through(self, sender_id: str, at: dt.datetime | None = None) -> None:
+        """What this sender said up to ``at`` (now) is sealed: Twilio's copies may go."""
+        with self.store.engine.begin() as connection:
+            sms_messages.seal_through(connection, sender_id, at or _now())
+
+    def messages_to_delete(self, sender_id: str | None = None, now: dt.datetime | None = None) -> list[TrackedMessage]:
+        with self.store.engine.connect() as connection:
+            rows = sms_messages.due(connection, now or _now(), sender_id)
+        return [TrackedMessage(key, self.keys.decrypt(blob, key).decode(), tries) for key, blob, tries in rows]
+
+    def message_deleted(self, message: TrackedMessage) -> None:
+        sms_messages.deleted(self.store.engine, message.message_key)
+
+    def message_not_deleted(self, message: TrackedMessage, now: dt.datetime | None = None) -> None:
+        sms_messages.retry_later(self.store.engine, message.message_key, message.tries, now or _now())
+
+    def expire_senders(self, cutoff: dt.datetime) -> int:
+        """Forget senders with no report open who have not written since ``cutoff``; of one who
+        opted out, keep only that (STOP must hold until she sends START)."""
+        quiet = and_(_senders.c.report_open.is_(False), _senders.c.last_seen < cutoff)
+        with self.store.engine.begin() as connection:
+            connection.execute(update(_senders).where(quiet, _senders.c.opted_out.is_(True)).values(state=None))
+            gone = connection.execute(delete(_senders).where(quiet, _senders.c.opted_out.is_(False))).rowcount or 0
+            sms_messages.forget_seals(connection, cutoff)
+        return gone
 
     # --- senders ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Talking to Twilio: outbound messages, fetching MMS photos, deleting them afterwards.
+"""Talking to Twilio: outbound messages, fetching MMS photos, deleting photos and messages.
 
 Outbound calls go through the real ``twilio`` REST client (its aiohttp-based async client),
 with the API base URL configurable so tests point it at a local fake Twilio server. Twilio
@@ -131,11 +131,13 @@ class TwilioApi:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def send_message(self, to: str, from_: str, body: str) -> str | None:
-        """Send one SMS; its MessageSid, or None if Twilio would not take it after the retries."""
+    async def send_message(self, to: str, from_: str, body: str, status_callback: str | None = None) -> str | None:
+        """Send one SMS; its MessageSid, or None if Twilio would not take it after the retries.
+        Twilio reports the message's progress to ``status_callback`` (so it can be deleted)."""
+        extra = {"status_callback": status_callback} if status_callback else {}
         try:
             message = await self._retrying(
-                "send", lambda: self.client.messages.create_async(to=to, from_=from_, body=body)
+                "send", lambda: self.client.messages.create_async(to=to, from_=from_, body=body, **extra)
             )
         except (TwilioRestException, aiohttp.ClientError, asyncio.TimeoutError) as error:
             status = getattr(error, "status", type(error).__name__)
@@ -197,8 +199,18 @@ class TwilioApi:
     async def delete_photo(self, message_sid: str, media_sid: str) -> bool:
         """Delete Twilio's copy of a photo we have sealed. True once it is gone."""
         media = self.client.api.v2010.accounts(self.account_sid).messages(message_sid).media(media_sid)
+        return await self._delete(media.delete_async)
+
+
+    async def delete_message(self, message_sid: str) -> bool:
+        """Delete Twilio's copy of one message (its body, both numbers). True once it is gone;
+        False to try again later (e.g. Twilio is still sending it)."""
+        message = self.client.api.v2010.accounts(self.account_sid).messages(message_sid)
+        return await self._delete(message.delete_async)
+
+    async def _delete(self, call: Callable[[], Awaitable[bool]]) -> bool:
         try:
-            await self._retrying("delete", media.delete_async)
+            await self._retrying("delete", call)
         except TwilioRestException as error:
             if error.status == 404:
                 return True  # already gone

@@ -15,6 +15,7 @@ photos from Twilio.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import Any, Awaitable, Callable, Mapping, Optional
 
@@ -29,7 +30,11 @@ from bot.config import settings as app_settings
 from bot.inbound import InputError
 from bot.keys import load_intake_secret
 from bot.sms_flow import Reply, SmsFlow
-from bot.sms_inbound import MAX_BODY_BYTES, InboundSms, TwilioSettings, inbound_sms, parse_form, signature_is_valid, twiml
+from bot.sms_inbound import (
+    MAX_BODY_BYTES, STATUS_PATH, InboundSms, TwilioSettings, inbound_sms, message_status, parse_form,
+    signature_is_valid, twiml,
+)
+from bot.sms_messages import FINAL_STATUSES
 from bot.sms_state import SmsKeys, SmsState
 from bot.store import Store
 from bot.twilio_api import TwilioApi
@@ -86,7 +91,10 @@ class TwilioSmsInput(InputChannel):
             )
             return collector.messages
 
-        return SmsFlow(SmsState(store, keys), converse, api=api, idle_timeout=self.settings.idle_timeout)
+        return SmsFlow(
+            SmsState(store, keys), converse, api=api, idle_timeout=self.settings.idle_timeout,
+            sender_retention=self.settings.sender_retention,
+        )
 
     def _in_background(self, coroutine: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -103,11 +111,15 @@ class TwilioSmsInput(InputChannel):
         if flow is None or flow.api is None:
             logger.warning("twilio_sms.late_reply_not_sent reason=no_account_sid")
             return
+        turn_at = reply.turn_at or dt.datetime.now(dt.timezone.utc)
+        callback = self.settings.status_url(turn_at)
         for text in reply.messages:
-            if await flow.api.send_message(message.from_number, message.to_number, text) is None:
+            sid = await flow.api.send_message(message.from_number, message.to_number, text, status_callback=callback)
+            if sid is None:
                 logger.warning("twilio_sms.late_reply_not_sent reason=twilio")
                 return
-        await flow.delete_sealed_photos(reply.sender_id)
+            flow.state.track_outbound(sid, reply.sender_id, turn_at, final=False)
+        await flow.delete_sealed(reply.sender_id)
 
     async def _sweep(self) -> None:
         # An idle report is sealed at most one interval after its timeout.
@@ -177,7 +189,38 @@ class TwilioSmsInput(InputChannel):
                 logger.exception("twilio_sms.turn_failed")
                 return response.text(twiml([sms.TRY_AGAIN_TEXT]), content_type="application/xml")
             if self._flow.api is not None:
-                self._in_background(self._flow.delete_sealed_photos(reply.sender_id))
-            return response.text(twiml(reply.messages), content_type="application/xml")
+                self._in_background(self._flow.delete_sealed(reply.sender_id))
+            callback = self.settings.status_url(reply.turn_at) if reply.turn_at else None
+            return response.text(twiml(reply.messages, callback), content_type="application/xml")
+
+        @webhook.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            """Twilio's report on a message we sent: its SID, so its copy can be deleted."""
+            body = request.body or b""
+            if len(body) > MAX_BODY_BYTES:
+                return too_large(request, None)
+            signature = request.headers.get("X-Twilio-Signature", "")
+            try:
+                form = parse_form(body)
+            except InputError as error:
+                return response.text(error.reason, status=error.status)
+            if not signature_is_valid(self.settings, request.query_string, form, signature, STATUS_PATH):
+                logger.warning("twilio_sms.status_rejected status=403 reason=bad_signature")
+                return response.text("Invalid X-Twilio-Signature.", status=403)
+            try:
+                query = {name: request.args.get(name) for name in request.args}
+                reported = message_status(form, query, FINAL_STATUSES)
+            except InputError as error:
+                return response.text(error.reason, status=error.status)
+            try:
+                self._flow = self._flow or self._build_flow(on_new_message)
+                sender_id = self._flow.state.keys.sender_id(reported.to_number)
+                self._flow.state.track_outbound(reported.message_sid, sender_id, reported.turn_at, reported.final)
+            except Exception:  # noqa: BLE001 - Twilio calls again with the next status
+                logger.exception("twilio_sms.status_failed")
+                return response.text("Try again.", status=503)
+            if reported.final and self._flow.api is not None:
+                self._in_background(self._flow.delete_sealed(sender_id))
+            return response.empty()
 
         return webhook

@@ -2,9 +2,12 @@
 
 Twilio's servers are the one part of the SMS channel outside this machine, so tests point the
 channel's API base URL here. It serves just what FamilyVoice uses: MMS media (GET), deleting
-media (DELETE) and sending a message (POST Messages.json), checks HTTP basic auth like Twilio,
-records every request, and can be told to answer 429 (too many requests) a few times first or
-to be slow, so retries and timeouts are tested for real.
+media and messages (DELETE) and sending a message (POST Messages.json, then a signed status
+callback to the StatusCallback it was given, as Twilio does), checks HTTP basic auth like
+Twilio, records every request, and can be told to answer 429 (too many requests) or 500 a few
+times first or to be slow, so retries and timeouts are tested for real. It holds the Message
+resources it knows of (``messages``: her inbound ones, registered by the test's phone, and ours),
+so a test can see which of them are still kept at "Twilio".
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "fake-twilio-auth-token-" + "9" * 9
@@ -59,6 +62,11 @@ class FakeTwilio:
     send_fail_first: int = 0  # answer the next N sends with 429
     send_status: int = 201  # after those, answer with this
     base_url: str = ""
+    # Message resources still held: SID -> {"to", "from", "status", "direction"}.
+    messages: dict[str, dict[str, str]] = field(default_factory=dict)
+    delete_fail_first: int = 0  # answer the next N message DELETEs with 500
+    # Where status callbacks really go: (the public base URL they name, the local one to call).
+    callback_rewrite: tuple[str, str] | None = None
 
     def media_url(self, message_sid: str, media_sid: str) -> str:
         return f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}/Media/{media_sid}"
@@ -126,11 +134,47 @@ class FakeTwilio:
         if self.send_status >= 400:
             return self._error(self.send_status, "failed")
         form = self.requests[-1].form
+        sid = new_sid("SM")
         body: dict[str, Any] = {
-            "sid": new_sid("SM"), "account_sid": self.account_sid, "to": form.get("To"),
+            "sid": sid, "account_sid": self.account_sid, "to": form.get("To"),
             "from": form.get("From"), "body": form.get("Body"), "status": "queued", "num_segments": "1",
         }
+        self.messages[sid] = {"to": form.get("To", ""), "from": form.get("From", ""), "status": "queued", "direction": "outbound-api"}
+        if form.get("StatusCallback"):
+            asyncio.get_running_loop().create_task(self._report_status(form["StatusCallback"], sid))
         return web.json_response(body, status=201)
+
+    async def delete_message(self, request: web.Request) -> web.Response:
+        if not await self._record(request):
+            return self._error(401, "Authenticate")
+        if self.delete_fail_first > 0:
+            self.delete_fail_first -= 1
+            return self._error(500, "Internal Server Error")
+        if self.messages.pop(request.match_info["message"], None) is None:
+            return self._error(404, "not found")
+        return web.Response(status=204)
+
+    def callback_url(self, url: str) -> str:
+        if self.callback_rewrite and url.startswith(self.callback_rewrite[0]):
+            return self.callback_rewrite[1] + url[len(self.callback_rewrite[0]):]
+        return url
+
+    def status_form(self, sid: str, status: str) -> dict[str, str]:
+        message = self.messages.get(sid, {})
+        return {
+            "MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
+            "AccountSid": self.account_sid, "To": message.get("to", ""), "From": message.get("from", ""),
+            "ApiVersion": "2010-04-01",
+        }
+
+    async def _report_status(self, url: str, sid: str) -> None:
+        from twilio.request_validator import RequestValidator  # noqa: PLC0415 - test helper
+
+        for status in ("sent", "delivered"):
+            form = self.status_form(sid, status)
+            signature = RequestValidator(self.auth_token).compute_signature(url, form)
+            async with ClientSession() as session:
+                await session.post(self.callback_url(url), data=form, headers={"X-Twilio-Signature": signature})
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -138,6 +182,7 @@ class FakeTwilio:
         app.router.add_get(base + "/Messages/{message}/Media/{media}", self.get_media)
         app.router.add_delete(base + "/Messages/{message}/Media/{media}.json", self.delete_media)
         app.router.add_post(base + "/Messages.json", self.send)
+        app.router.add_delete(base + "/Messages/{message}.json", self.delete_message)
         return app
 
 

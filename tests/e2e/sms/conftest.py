@@ -62,6 +62,8 @@ def sms_stack(sms_var_dir: Path, fake_twilio: FakeTwilio) -> Iterator[Stack]:
         "FAMILYVOICE_TWILIO_SWEEP_INTERVAL": "0.5",
     }
     running = start_stack(model=MODEL, var_dir=sms_var_dir, env=env)
+    # Twilio calls the public URL; here that is our server on its local port.
+    fake_twilio.callback_rewrite = (PUBLIC_BASE_URL, f"http://127.0.0.1:{running.rasa_port}")
     yield running
     running.stop()
 
@@ -72,6 +74,7 @@ class Sent:
     messages: list[str]
     body: str
     seconds: float
+    sids: list[str] = field(default_factory=list)  # the Message resources the replies became
 
 
 @dataclass
@@ -113,14 +116,36 @@ class Phone:
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read().decode()
         seconds = time.perf_counter() - started
-        messages = []
+        messages, sids = [], []
         if status == 200:
             root = ElementTree.fromstring(body)
             assert root.tag == "Response", body
             messages = [m.text or "" for m in root.findall("Message")]
-        return Sent(status, messages, body, seconds)
+            sids = [self.deliver(m.get("action")) for m in root.findall("Message")]
+        return Sent(status, messages, body, seconds, sids)
+
+    def deliver(self, action: str | None) -> str:
+        """What Twilio does with a TwiML <Message>: a Message resource, sent, then delivered,
+        each reported to the message's action URL, signed."""
+        sid = new_sid("SM")
+        self.twilio.messages[sid] = {"to": self.number, "from": OUR_NUMBER, "status": "delivered", "direction": "outbound-reply"}
+        if action:
+            for status in ("sent", "delivered"):
+                form = self.twilio.status_form(sid, status)
+                request = urllib.request.Request(
+                    self.twilio.callback_url(action), data=urlencode(form).encode(), method="POST",
+                    headers={"Content-Type": "application/x-www-form-urlencoded",
+                             "X-Twilio-Signature": self.sign(form, url=action)},
+                )
+                with urllib.request.urlopen(request, timeout=30) as reply:
+                    assert reply.status in (200, 204), reply.status
+        return sid
 
     def send_form(self, form: dict[str, str], signature: str | None = None) -> Sent:
+        if form.get("MessageSid"):  # her message, as Twilio holds it
+            self.twilio.messages[form["MessageSid"]] = {
+                "to": form.get("To", ""), "from": form.get("From", ""), "status": "received", "direction": "inbound",
+            }
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature or self.sign(form)}
         return self.post(urlencode(form).encode(), headers)
 
