@@ -168,6 +168,7 @@ class WebChatInput(InputChannel):
 
         @webhook.route("/cover-your-tracks", methods=["GET"])
         async def cover_your_tracks(request: Request) -> HTTPResponse:
-            return page_response("cover-your-tracks.html", safe_exit_url(request.args.get("exit")))
+            exit_url = safe_exit_url(request.args.get("exit"), self.origins.allowed)
+            return page_response("cover-your-tracks.html", exit_url)
 
         return webhook

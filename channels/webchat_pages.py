@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import urlsplit
 
 from sanic import response
@@ -81,11 +84,37 @@ def asset_response(request: Request, name: str) -> HTTPResponse:
     return response.raw(asset.body, content_type=asset.content_type, headers=headers)
 
 
-def safe_exit_url(candidate: str | None) -> str:
-    """An http(s) URL to leave to, or the default; never a javascript: or data: URL."""
+# Sites the quick exit may go to when a page of ours is told one in its query string, besides
+# the default and the councils' own sites: e.g. "https://www.google.co.uk https://www.gov.uk".
+EXIT_URLS_ENV = "FAMILYVOICE_EXIT_URLS"
+
+
+def exit_origins(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Where a quick exit may lead: the default's site, and those in FAMILYVOICE_EXIT_URLS."""
+    env = os.environ if environ is None else environ
+    configured = re.split(r"[\s,]+", env.get(EXIT_URLS_ENV, "").strip())
+    return frozenset(filter(None, (_origin(url) for url in [DEFAULT_EXIT_URL, *configured] if url)))
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return None
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.hostname.lower()}" + (f":{port}" if port and port != default_port else "")
+
+
+def safe_exit_url(candidate: str | None, allowed: frozenset[str] = frozenset()) -> str:
+    """The exit to go to, if it is on a site we know (``allowed``, the councils' own origins,
+    or :func:`exit_origins`); otherwise the default. A link anyone can craft must not turn
+    "Exit this page" into a way to send her to their site (or to a javascript: URL)."""
     if candidate:
-        parts = urlsplit(candidate)
-        if parts.scheme in ("http", "https") and parts.netloc:
+        origin = _origin(candidate)
+        if origin is not None and (origin in allowed or origin in exit_origins()):
             return candidate
     return DEFAULT_EXIT_URL
 

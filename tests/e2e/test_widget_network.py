@@ -146,8 +146,10 @@ def test_the_widget_files_pages_and_replies_carry_the_right_headers(stack):
 
 def test_the_cover_your_tracks_page_only_exits_to_a_web_address(stack):
     base = f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/cover-your-tracks"
-    page = fetch(f"{base}?exit=https%3A%2F%2Fexample.org%2Fnews")[2].decode()
-    assert 'data-exit-url="https://example.org/news"' in page
+    page = fetch(f"{base}?exit=https%3A%2F%2Fwww.bbc.co.uk%2Fnews")[2].decode()
+    assert 'data-exit-url="https://www.bbc.co.uk/news"' in page
+    page = fetch(f"{base}?exit=https%3A%2F%2Fexample.org%2Fnews")[2].decode()  # not a site we know
+    assert 'data-exit-url="https://www.bbc.co.uk/weather"' in page
     page = fetch(f"{base}?exit=javascript%3Aalert(1)")[2].decode()
     assert 'data-exit-url="https://www.bbc.co.uk/weather"' in page
     page = fetch(f"{base}?exit=https%3A%2F%2Fx.org%2F%22%3E%3Cscript%3E")[2].decode()
