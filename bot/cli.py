@@ -39,7 +39,8 @@ def _passphrase(cfg: Settings) -> bytes:
 
 def cmd_keys_init(args: argparse.Namespace, cfg: Settings) -> int:
     tracker_crypto.create_tracker_key(cfg.keys_dir)  # issue 6: conversations at rest; never replaced
-    internal_auth.create_action_secret(cfg.keys_dir)  # what Rasa shows the action server; kept if present
+    # What Rasa shows the action server (bot/internal_auth.py); kept if present.
+    internal_auth.create_action_secret(cfg.keys_dir)
     if cfg.private_key_path.exists() and args.dev and not args.force:
         keys.ensure_linking_secret(cfg.keys_dir)  # issue 6: key directories made before linking
         ensure_signing_key(cfg.keys_dir)  # key directories made before the intake signed

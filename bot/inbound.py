@@ -18,7 +18,9 @@ MAX_BODY_BYTES = 64 * 1024
 # rather than cut, because cutting would silently drop the reporter's words.
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
-TOO_LONG = f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters."
+TOO_LONG = (
+    f"The message is too long. Please send it in parts of up to {MAX_MESSAGE_CHARS} characters."
+)
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
 

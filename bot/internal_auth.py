@@ -21,10 +21,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from typing import Mapping
+
+from bot.tracker_crypto import create_hex_secret
 
 ACTION_SECRET_FILE = "action_secret.key"
 ACTION_SECRET_ENV = "FAMILYVOICE_ACTION_SECRET"
@@ -47,20 +47,7 @@ class InternalAuthError(Exception):
 
 def create_action_secret(keys_dir: Path) -> bool:
     """Write a new random ``action_secret.key`` (0600) unless one exists; True if written."""
-    path = Path(keys_dir) / ACTION_SECRET_FILE
-    if path.exists():
-        return False
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    return create_hex_secret(Path(keys_dir) / ACTION_SECRET_FILE, SECRET_BYTES)
 
 
 def load_action_secret(keys_dir: Path, environ: Mapping[str, str] | None = None) -> str:
@@ -76,7 +63,8 @@ def load_action_secret(keys_dir: Path, environ: Mapping[str, str] | None = None)
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         raise InternalAuthError(
-            f"cannot read the action secret {path}: run `familyvoice keys init`, or set {ACTION_SECRET_ENV}"
+            f"cannot read the action secret {path}: run `familyvoice keys init`, "
+            f"or set {ACTION_SECRET_ENV}"
         ) from None
     return _checked(text, str(path))
 
@@ -87,7 +75,10 @@ def _checked(secret: str, where: str) -> str:
     except ValueError:
         raise InternalAuthError(f"the action secret in {where} is not hex") from None
     if len(raw) != SECRET_BYTES:
-        raise InternalAuthError(f"the action secret in {where} must be {SECRET_BYTES} bytes ({2 * SECRET_BYTES} hex digits)")
+        raise InternalAuthError(
+            f"the action secret in {where} must be {SECRET_BYTES} bytes "
+            f"({2 * SECRET_BYTES} hex digits)"
+        )
     return secret
 
 

@@ -78,4 +78,6 @@ def make_visible(value: object) -> object:
 
 
 def _show(text: str) -> str:
-    return _INVISIBLE.sub(lambda m: "" if m.group(0) == "\r" else f"[U+{ord(m.group(0)):04X}]", text)
+    return _INVISIBLE.sub(
+        lambda m: "" if m.group(0) == "\r" else f"[U+{ord(m.group(0)):04X}]", text
+    )

@@ -120,7 +120,8 @@ def start_stack(
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{stack.actions_port}/webhook"\n'
         "  enable_selective_domain: true\n  current_turn_only: [validate_report_form]\n"
-        f"  headers:\n    {internal_auth.ACTION_SECRET_HEADER}: ${{{internal_auth.ACTION_SECRET_ENV}}}\n"
+        f"  headers:\n    {internal_auth.ACTION_SECRET_HEADER}: "
+        f"${{{internal_auth.ACTION_SECRET_ENV}}}\n"
     )
     # --- conversations at rest (issue 6): encrypted tracker store; database and key come from
     # FAMILYVOICE_TRACKER_DB_URL / FAMILYVOICE_TRACKER_KEY(_FILE) or this var dir (tracker.db).
@@ -153,10 +154,20 @@ def start_stack(
         waits = []
         for index, port in enumerate(action_ports):
             # rasa_ext wrappers: stock rasa_sdk / rasa, with bot.logs (redacted JSON lines) (issue 6)
-            process = spawn(f"actions{index or ''}", [
-                sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions",
-                "--host", internal_auth.LOOPBACK, "--port", str(port),
-            ])
+            process = spawn(
+                f"actions{index or ''}",
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa_ext.actions_server",
+                    "--actions",
+                    "actions",
+                    "--host",
+                    internal_auth.LOOPBACK,
+                    "--port",
+                    str(port),
+                ],
+            )
             waits.append((f"http://127.0.0.1:{port}/health", process, f"actions{index or ''}"))
         for index, port in enumerate(rasa_ports):
             process = spawn(f"rasa{index or ''}", [

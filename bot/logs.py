@@ -66,10 +66,14 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
 # Keys whose value is a conversation id (Rasa's, ours, the SMS channel's).
-CONVERSATION_KEYS = frozenset({"conversation", "conversation_id", "sender_id", "sender", "recipient_id"})
+CONVERSATION_KEYS = frozenset(
+    {"conversation", "conversation_id", "sender_id", "sender", "recipient_id"}
+)
 # Our conversation ids, wherever they appear in a string: the web chat's (the prefix and the
 # widget's id, bot/inbound.py's sender characters) and the SMS channel's (a keyed hash).
-_CONVERSATION_ID = re.compile(r"(?<![\w-])(?:webchat-[A-Za-z0-9_.:@+\-]{1,128}|sms-[0-9a-f]{64})(?![\w-])")
+_CONVERSATION_ID = re.compile(
+    r"(?<![\w-])(?:webchat-[A-Za-z0-9_.:@+\-]{1,128}|sms-[0-9a-f]{64})(?![\w-])"
+)
 TAG_PREFIX = "conv:"
 
 _tag_key: bytes = secrets.token_bytes(32)
@@ -82,13 +86,17 @@ def use_tag_key(intake_secret: bytes | None) -> None:
     if intake_secret is None:
         _tag_key = secrets.token_bytes(32)
     else:
-        _tag_key = hmac.new(intake_secret, b"familyvoice/logs/conversation-tag/v1", hashlib.sha256).digest()
+        _tag_key = hmac.new(
+            intake_secret, b"familyvoice/logs/conversation-tag/v1", hashlib.sha256
+        ).digest()
 
 
 def conversation_tag(conversation_id: str) -> str:
     """What a log line says instead of a conversation id: it cannot be turned back into the id,
     nor tested against a guess without the intake secret."""
-    digest = hmac.new(_tag_key, conversation_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        _tag_key, conversation_id.encode("utf-8", "replace"), hashlib.sha256
+    ).hexdigest()
     return TAG_PREFIX + digest[:16]
 
 
@@ -108,7 +116,12 @@ def scrub(text: str) -> str:
 def _clean(key: str, value: Any) -> Any:
     if key.lower() in TEXT_KEYS and value not in (None, "", [], {}):
         return REDACTED
-    if key.lower() in CONVERSATION_KEYS and isinstance(value, str) and value and not value.startswith(TAG_PREFIX):
+    if (
+        key.lower() in CONVERSATION_KEYS
+        and isinstance(value, str)
+        and value
+        and not value.startswith(TAG_PREFIX)
+    ):
         return conversation_tag(value)
     if isinstance(value, str):
         return scrub(value)

@@ -45,6 +45,7 @@ def _short(sender_id: str) -> str:
 
 
 class SmsFlow:
+
     def __init__(
         self,
         state: SmsState,
@@ -88,7 +89,9 @@ class SmsFlow:
         # answered afresh.
         turn_at = now or dt.datetime.now(dt.timezone.utc)
         messages, sender = await self._turn(message, sender_id, turn_at)
-        theirs = self.state.finish(message.message_sid, sender_id, messages, sender, turn_at=turn_at)
+        theirs = self.state.finish(
+            message.message_sid, sender_id, messages, sender, turn_at=turn_at
+        )
         if theirs is not None:
             logger.info("sms.answered_elsewhere conversation=%s", _short(sender_id))
             return Reply(theirs, sender_id, replayed=True)
@@ -161,7 +164,9 @@ class SmsFlow:
     async def _converse(self, sender: Sender, text: str, metadata: Mapping[str, Any]) -> list[str]:
         options = [sms.Option(o["title"], o["payload"]) for o in sender.options]
         chosen = sms.match_option(text, options)
-        bot_messages = await self.converse(sender.sender_id, chosen.payload if chosen else text, metadata)
+        bot_messages = await self.converse(
+            sender.sender_id, chosen.payload if chosen else text, metadata
+        )
         sender.report_open = True
         replies: list[str] = []
         offered: list[sms.Option] = []

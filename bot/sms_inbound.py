@@ -61,7 +61,8 @@ class TwilioSettings:
     def status_url(self, turn_at: dt.datetime) -> str:
         """The status callback of the messages one turn sends: it names the turn's start (in
         ms), so each message is deleted with the words of that turn."""
-        return f"{self.public_base_url.rstrip('/')}{STATUS_PATH}?turn={int(turn_at.timestamp() * 1000)}"
+        turn = int(turn_at.timestamp() * 1000)
+        return f"{self.public_base_url.rstrip('/')}{STATUS_PATH}?turn={turn}"
 
     @classmethod
     def load(cls, credentials: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> "TwilioSettings":
@@ -117,7 +118,11 @@ def parse_form(body: bytes) -> dict[str, str]:
 
 
 def signature_is_valid(
-    settings: TwilioSettings, query_string: str, form: Mapping[str, str], signature: str, path: str = WEBHOOK_PATH
+    settings: TwilioSettings,
+    query_string: str,
+    form: Mapping[str, str],
+    signature: str,
+    path: str = WEBHOOK_PATH,
 ) -> bool:
     if not settings.auth_token or not signature:
         return False
@@ -154,7 +159,9 @@ class MessageStatus:
     turn_at: dt.datetime
 
 
-def message_status(form: Mapping[str, str], query: Mapping[str, str], final_statuses: frozenset[str]) -> MessageStatus:
+def message_status(
+    form: Mapping[str, str], query: Mapping[str, str], final_statuses: frozenset[str]
+) -> MessageStatus:
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if not _MESSAGE_SID.match(message_sid):
         raise InputError(400, "MessageSid is missing or malformed.")

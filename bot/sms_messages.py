@@ -23,14 +23,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, and_, delete, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    LargeBinary,
+    String,
+    and_,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import Base, UTCDateTime
 
 # What Twilio is done with: received, or no longer being sent.
-FINAL_STATUSES = frozenset({"received", "delivered", "undelivered", "failed", "sent", "read", "canceled"})
+FINAL_STATUSES = frozenset(
+    {"received", "delivered", "undelivered", "failed", "sent", "read", "canceled"}
+)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LAST_RETRY = dt.timedelta(hours=6)
 
@@ -66,23 +79,35 @@ class TrackedMessage:
 
 
 def record(
-    connection: Connection, *, key: str, sid_blob: bytes, sender_id: str, turn_at: dt.datetime,
-    outbound: bool, final: bool,
+    connection: Connection,
+    *,
+    key: str,
+    sid_blob: bytes,
+    sender_id: str,
+    turn_at: dt.datetime,
+    outbound: bool,
+    final: bool,
 ) -> None:
     """Track a Message resource; a status callback for one already tracked only updates it."""
-    values = dict(sender_id=sender_id, turn_at=turn_at, sid=sid_blob, outbound=outbound, final=final, tries=0)
+    values = dict(
+        sender_id=sender_id, turn_at=turn_at, sid=sid_blob, outbound=outbound, final=final, tries=0
+    )
     try:
         with connection.begin_nested():
             connection.execute(_messages.insert().values(message_key=key, **values))
     except IntegrityError:
         if final:
-            connection.execute(update(_messages).where(_messages.c.message_key == key).values(final=True))
+            connection.execute(
+                update(_messages).where(_messages.c.message_key == key).values(final=True)
+            )
 
 
 def seal_through(connection: Connection, sender_id: str, at: dt.datetime) -> None:
     """Everything this sender said up to ``at`` is sealed (or needs no keeping)."""
     moved = connection.execute(
-        update(_seals).where(_seals.c.sender_id == sender_id, _seals.c.sealed_through < at).values(sealed_through=at)
+        update(_seals)
+        .where(_seals.c.sender_id == sender_id, _seals.c.sealed_through < at)
+        .values(sealed_through=at)
     ).rowcount
     if moved:
         return
@@ -93,7 +118,9 @@ def seal_through(connection: Connection, sender_id: str, at: dt.datetime) -> Non
         pass  # a later mark is already there
 
 
-def due(connection: Connection, now: dt.datetime, sender_id: str | None = None) -> list[tuple[str, bytes, int]]:
+def due(
+    connection: Connection, now: dt.datetime, sender_id: str | None = None
+) -> list[tuple[str, bytes, int]]:
     """(key, encrypted SID, tries) of every message that may be deleted at Twilio now."""
     query = (
         select(_messages.c.message_key, _messages.c.sid, _messages.c.tries)
@@ -116,17 +143,23 @@ def deleted(engine: Engine, key: str) -> None:
 
 
 def retry_later(engine: Engine, key: str, tries: int, now: dt.datetime) -> None:
-    wait = min(FIRST_RETRY * 2**min(tries, 16), LAST_RETRY)
+    wait = min(FIRST_RETRY * 2 ** min(tries, 16), LAST_RETRY)
     with engine.begin() as connection:
         connection.execute(
-            update(_messages).where(_messages.c.message_key == key).values(tries=tries + 1, next_try_at=now + wait)
+            update(_messages)
+            .where(_messages.c.message_key == key)
+            .values(tries=tries + 1, next_try_at=now + wait)
         )
 
 
 def forget_seals(connection: Connection, cutoff: dt.datetime) -> int:
     """Marks older than ``cutoff`` of senders with nothing left to delete."""
-    pending = select(_messages.c.sender_id).where(_messages.c.sender_id == _seals.c.sender_id).exists()
-    return connection.execute(
-        delete(_seals).where(and_(_seals.c.sealed_through < cutoff, ~pending))
-    ).rowcount or 0
-
+    pending = (
+        select(_messages.c.sender_id).where(_messages.c.sender_id == _seals.c.sender_id).exists()
+    )
+    return (
+        connection.execute(
+            delete(_seals).where(and_(_seals.c.sealed_through < cutoff, ~pending))
+        ).rowcount
+        or 0
+    )

@@ -39,7 +39,19 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, and_, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    LargeBinary,
+    String,
+    and_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -188,7 +200,12 @@ class SmsState:
         return json.loads(self.keys.decrypt(blob, key))
 
     def finish(
-        self, message_sid: str, sender_id: str, reply: list[str], sender: Sender, now: dt.datetime | None = None,
+        self,
+        message_sid: str,
+        sender_id: str,
+        reply: list[str],
+        sender: Sender,
+        now: dt.datetime | None = None,
         turn_at: dt.datetime | None = None,
     ) -> Optional[list[str]]:
         """The turn is answered: keep the reply for retries and the sender's state, together.
@@ -220,30 +237,50 @@ class SmsState:
         """Drop replies kept for retries, and which sender they were from; keep the keyed hash of
         each MessageSid, so a replayed webhook is still known (see the module docstring)."""
         with self.store.engine.begin() as connection:
-            return connection.execute(
-                update(_replies)
-                .where(_replies.c.received_at < cutoff, or_(_replies.c.reply.is_(None), _replies.c.reply != b""))
-                .values(reply=b"", sender_id="")
-            ).rowcount or 0
+            return (
+                connection.execute(
+                    update(_replies)
+                    .where(
+                        _replies.c.received_at < cutoff,
+                        or_(_replies.c.reply.is_(None), _replies.c.reply != b""),
+                    )
+                    .values(reply=b"", sender_id="")
+                ).rowcount
+                or 0
+            )
 
     # --- Twilio's copies of her messages (bot/sms_messages.py) --------------------------
 
-    def _track_inbound(self, connection: Connection, message_sid: str, sender: Sender, turn_at: dt.datetime) -> None:
+    def _track_inbound(
+        self, connection: Connection, message_sid: str, sender: Sender, turn_at: dt.datetime
+    ) -> None:
         key = self.keys.keyed_hash("twilio-message", message_sid)
         sms_messages.record(
-            connection, key=key, sid_blob=self.keys.encrypt(message_sid.encode(), key),
-            sender_id=sender.sender_id, turn_at=turn_at, outbound=False, final=True,
+            connection,
+            key=key,
+            sid_blob=self.keys.encrypt(message_sid.encode(), key),
+            sender_id=sender.sender_id,
+            turn_at=turn_at,
+            outbound=False,
+            final=True,
         )
         if not sender.report_open:
             sms_messages.seal_through(connection, sender.sender_id, turn_at)  # nothing open to keep
 
-    def track_outbound(self, message_sid: str, sender_id: str, turn_at: dt.datetime, final: bool) -> None:
+    def track_outbound(
+        self, message_sid: str, sender_id: str, turn_at: dt.datetime, final: bool
+    ) -> None:
         """A message we sent her (a TwiML reply's status callback, or a REST send)."""
         key = self.keys.keyed_hash("twilio-message", message_sid)
         with self.store.engine.begin() as connection:
             sms_messages.record(
-                connection, key=key, sid_blob=self.keys.encrypt(message_sid.encode(), key),
-                sender_id=sender_id, turn_at=turn_at, outbound=True, final=final,
+                connection,
+                key=key,
+                sid_blob=self.keys.encrypt(message_sid.encode(), key),
+                sender_id=sender_id,
+                turn_at=turn_at,
+                outbound=True,
+                final=final,
             )
 
     def mark_sealed_through(self, sender_id: str, at: dt.datetime | None = None) -> None:
@@ -251,24 +288,38 @@ class SmsState:
         with self.store.engine.begin() as connection:
             sms_messages.seal_through(connection, sender_id, at or _now())
 
-    def messages_to_delete(self, sender_id: str | None = None, now: dt.datetime | None = None) -> list[TrackedMessage]:
+    def messages_to_delete(
+        self, sender_id: str | None = None, now: dt.datetime | None = None
+    ) -> list[TrackedMessage]:
         with self.store.engine.connect() as connection:
             rows = sms_messages.due(connection, now or _now(), sender_id)
-        return [TrackedMessage(key, self.keys.decrypt(blob, key).decode(), tries) for key, blob, tries in rows]
+        return [
+            TrackedMessage(key, self.keys.decrypt(blob, key).decode(), tries)
+            for key, blob, tries in rows
+        ]
 
     def message_deleted(self, message: TrackedMessage) -> None:
         sms_messages.deleted(self.store.engine, message.message_key)
 
     def message_not_deleted(self, message: TrackedMessage, now: dt.datetime | None = None) -> None:
-        sms_messages.retry_later(self.store.engine, message.message_key, message.tries, now or _now())
+        sms_messages.retry_later(
+            self.store.engine, message.message_key, message.tries, now or _now()
+        )
 
     def expire_senders(self, cutoff: dt.datetime) -> int:
         """Forget senders with no report open who have not written since ``cutoff``; of one who
         opted out, keep only that (STOP must hold until she sends START)."""
         quiet = and_(_senders.c.report_open.is_(False), _senders.c.last_seen < cutoff)
         with self.store.engine.begin() as connection:
-            connection.execute(update(_senders).where(quiet, _senders.c.opted_out.is_(True)).values(state=None))
-            gone = connection.execute(delete(_senders).where(quiet, _senders.c.opted_out.is_(False))).rowcount or 0
+            connection.execute(
+                update(_senders).where(quiet, _senders.c.opted_out.is_(True)).values(state=None)
+            )
+            gone = (
+                connection.execute(
+                    delete(_senders).where(quiet, _senders.c.opted_out.is_(False))
+                ).rowcount
+                or 0
+            )
             sms_messages.forget_seals(connection, cutoff)
         return gone
 

@@ -133,14 +133,18 @@ def create_tracker_key(keys_dir: Path) -> bool:
     Never overwritten: conversations in progress would become unreadable and could not be
     passed on. To rotate, let the sweeper seal and purge every conversation first.
     """
-    path = key_path(keys_dir)
+    return create_hex_secret(key_path(keys_dir), KEY_BYTES)
+
+
+def create_hex_secret(path: Path, size: int) -> bool:
+    """Write ``size`` random bytes as hex to ``path`` (0600) unless it exists; True if written."""
     if path.exists():
         return False
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(KEY_BYTES) + "\n")
+            handle.write(secrets.token_hex(size) + "\n")
         os.chmod(temporary, 0o600)
         os.link(temporary, path)  # fails if another process made one meanwhile: keep theirs
     except FileExistsError:

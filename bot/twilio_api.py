@@ -131,13 +131,16 @@ class TwilioApi:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def send_message(self, to: str, from_: str, body: str, status_callback: str | None = None) -> str | None:
+    async def send_message(
+        self, to: str, from_: str, body: str, status_callback: str | None = None
+    ) -> str | None:
         """Send one SMS; its MessageSid, or None if Twilio would not take it after the retries.
         Twilio reports the message's progress to ``status_callback`` (so it can be deleted)."""
         extra = {"status_callback": status_callback} if status_callback else {}
         try:
             message = await self._retrying(
-                "send", lambda: self.client.messages.create_async(to=to, from_=from_, body=body, **extra)
+                "send",
+                lambda: self.client.messages.create_async(to=to, from_=from_, body=body, **extra),
             )
         except (TwilioRestException, aiohttp.ClientError, asyncio.TimeoutError) as error:
             status = getattr(error, "status", type(error).__name__)
@@ -200,7 +203,6 @@ class TwilioApi:
         """Delete Twilio's copy of a photo we have sealed. True once it is gone."""
         media = self.client.api.v2010.accounts(self.account_sid).messages(message_sid).media(media_sid)
         return await self._delete(media.delete_async)
-
 
     async def delete_message(self, message_sid: str) -> bool:
         """Delete Twilio's copy of one message (its body, both numbers). True once it is gone;

@@ -31,8 +31,16 @@ from bot.inbound import InputError
 from bot.keys import load_intake_secret
 from bot.sms_flow import Reply, SmsFlow
 from bot.sms_inbound import (
-    MAX_BODY_BYTES, STATUS_PATH, InboundSms, TwilioSettings, inbound_sms, message_status, parse_form,
-    signature_is_valid, twiml,
+    MAX_BODY_BYTES,
+    STATUS_PATH,
+    WEBHOOK_PATH,
+    InboundSms,
+    TwilioSettings,
+    inbound_sms,
+    message_status,
+    parse_form,
+    signature_is_valid,
+    twiml,
 )
 from bot.sms_messages import FINAL_STATUSES
 from bot.sms_state import SmsKeys, SmsState
@@ -49,6 +57,11 @@ class SmsOutput(CollectingOutputChannel):
     @classmethod
     def name(cls) -> str:
         return "twilio_sms"
+
+
+def _too_large() -> HTTPResponse:
+    logger.warning("twilio_sms.rejected status=413 reason=too_large")
+    return response.text("Request too large.", status=413)
 
 
 class TwilioSmsInput(InputChannel):
@@ -92,7 +105,10 @@ class TwilioSmsInput(InputChannel):
             return collector.messages
 
         return SmsFlow(
-            SmsState(store, keys), converse, api=api, idle_timeout=self.settings.idle_timeout,
+            SmsState(store, keys),
+            converse,
+            api=api,
+            idle_timeout=self.settings.idle_timeout,
             sender_retention=self.settings.sender_retention,
         )
 
@@ -114,7 +130,9 @@ class TwilioSmsInput(InputChannel):
         turn_at = reply.turn_at or dt.datetime.now(dt.timezone.utc)
         callback = self.settings.status_url(turn_at)
         for text in reply.messages:
-            sid = await flow.api.send_message(message.from_number, message.to_number, text, status_callback=callback)
+            sid = await flow.api.send_message(
+                message.from_number, message.to_number, text, status_callback=callback
+            )
             if sid is None:
                 logger.warning("twilio_sms.late_reply_not_sent reason=twilio")
                 return
@@ -132,6 +150,26 @@ class TwilioSmsInput(InputChannel):
             except Exception:  # noqa: BLE001 - the sweeper must outlive one bad round
                 logger.exception("twilio_sms.sweep_failed")
 
+    def _signed_form(self, request: Request, path: str) -> dict[str, str] | HTTPResponse:
+        """The POST fields of a request Twilio signed for ``path``, or the answer refusing it.
+        Order matters: size, the signature header, the form, then the signature itself."""
+        body = request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            return _too_large()
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature:
+            logger.warning("twilio_sms.rejected status=403 reason=unsigned")
+            return response.text("Missing X-Twilio-Signature.", status=403)
+        try:
+            form = parse_form(body)
+        except InputError as error:
+            logger.warning("twilio_sms.rejected status=%s reason=bad_form", error.status)
+            return response.text(error.reason, status=error.status)
+        if not signature_is_valid(self.settings, request.query_string, form, signature, path):
+            logger.warning("twilio_sms.rejected status=403 reason=bad_signature")
+            return response.text("Invalid X-Twilio-Signature.", status=403)
+        return form
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("familyvoice_twilio_sms", __name__)
 
@@ -148,28 +186,14 @@ class TwilioSmsInput(InputChannel):
             return response.json({"status": "ok"})
 
         @webhook.exception(PayloadTooLarge)
-        def too_large(_: Request, __: Optional[Exception]) -> HTTPResponse:
-            # Also what the server answers from the Content-Length, unread (rasa_ext/serve.py).
-            logger.warning("twilio_sms.rejected status=413 reason=too_large")
-            return response.text("Request too large.", status=413)
+        def too_large(_: Request, __: Exception) -> HTTPResponse:
+            return _too_large()  # from the Content-Length, unread (rasa_ext/serve.py)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body = request.body or b""
-            if len(body) > MAX_BODY_BYTES:
-                return too_large(request, None)
-            signature = request.headers.get("X-Twilio-Signature", "")
-            if not signature:
-                logger.warning("twilio_sms.rejected status=403 reason=unsigned")
-                return response.text("Missing X-Twilio-Signature.", status=403)
-            try:
-                form = parse_form(body)
-            except InputError as error:
-                logger.warning("twilio_sms.rejected status=%s reason=bad_form", error.status)
-                return response.text(error.reason, status=error.status)
-            if not signature_is_valid(self.settings, request.query_string, form, signature):
-                logger.warning("twilio_sms.rejected status=403 reason=bad_signature")
-                return response.text("Invalid X-Twilio-Signature.", status=403)
+            form = self._signed_form(request, WEBHOOK_PATH)
+            if isinstance(form, HTTPResponse):
+                return form
             try:
                 message = inbound_sms(form)
             except InputError as error:
@@ -196,17 +220,9 @@ class TwilioSmsInput(InputChannel):
         @webhook.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
             """Twilio's report on a message we sent: its SID, so its copy can be deleted."""
-            body = request.body or b""
-            if len(body) > MAX_BODY_BYTES:
-                return too_large(request, None)
-            signature = request.headers.get("X-Twilio-Signature", "")
-            try:
-                form = parse_form(body)
-            except InputError as error:
-                return response.text(error.reason, status=error.status)
-            if not signature_is_valid(self.settings, request.query_string, form, signature, STATUS_PATH):
-                logger.warning("twilio_sms.status_rejected status=403 reason=bad_signature")
-                return response.text("Invalid X-Twilio-Signature.", status=403)
+            form = self._signed_form(request, STATUS_PATH)
+            if isinstance(form, HTTPResponse):
+                return form
             try:
                 query = {name: request.args.get(name) for name in request.args}
                 reported = message_status(form, query, FINAL_STATUSES)
@@ -215,7 +231,9 @@ class TwilioSmsInput(InputChannel):
             try:
                 self._flow = self._flow or self._build_flow(on_new_message)
                 sender_id = self._flow.state.keys.sender_id(reported.to_number)
-                self._flow.state.track_outbound(reported.message_sid, sender_id, reported.turn_at, reported.final)
+                self._flow.state.track_outbound(
+                    reported.message_sid, sender_id, reported.turn_at, reported.final
+                )
             except Exception:  # noqa: BLE001 - Twilio calls again with the next status
                 logger.exception("twilio_sms.status_failed")
                 return response.text("Try again.", status=503)

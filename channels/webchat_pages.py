@@ -98,14 +98,21 @@ def exit_origins(environ: Mapping[str, str] | None = None) -> frozenset[str]:
 
 def _origin(url: str) -> str | None:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username
+        or parts.password
+    ):
         return None
     default_port = {"http": 80, "https": 443}[parts.scheme]
     try:
         port = parts.port
     except ValueError:
         return None
-    return f"{parts.scheme}://{parts.hostname.lower()}" + (f":{port}" if port and port != default_port else "")
+    return f"{parts.scheme}://{parts.hostname.lower()}" + (
+        f":{port}" if port and port != default_port else ""
+    )
 
 
 def safe_exit_url(candidate: str | None, allowed: frozenset[str] = frozenset()) -> str:

@@ -41,7 +41,9 @@ def require_secret(app: Sanic, secret: str) -> None:
     async def authenticate(request: Request) -> Optional[HTTPResponse]:
         if request.method == "GET" and request.path in OPEN_PATHS:
             return None
-        if internal_auth.is_authorised(request.headers.get(internal_auth.ACTION_SECRET_HEADER), secret):
+        if internal_auth.is_authorised(
+            request.headers.get(internal_auth.ACTION_SECRET_HEADER), secret
+        ):
             return None
         log.warning("actions.refused", path=request.path, reason="no valid action secret")
         return response.json(REFUSED, status=401)

@@ -136,10 +136,20 @@ class FakeTwilio:
         form = self.requests[-1].form
         sid = new_sid("SM")
         body: dict[str, Any] = {
-            "sid": sid, "account_sid": self.account_sid, "to": form.get("To"),
-            "from": form.get("From"), "body": form.get("Body"), "status": "queued", "num_segments": "1",
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
         }
-        self.messages[sid] = {"to": form.get("To", ""), "from": form.get("From", ""), "status": "queued", "direction": "outbound-api"}
+        self.messages[sid] = {
+            "to": form.get("To", ""),
+            "from": form.get("From", ""),
+            "status": "queued",
+            "direction": "outbound-api",
+        }
         if form.get("StatusCallback"):
             asyncio.get_running_loop().create_task(self._report_status(form["StatusCallback"], sid))
         return web.json_response(body, status=201)
@@ -156,14 +166,19 @@ class FakeTwilio:
 
     def callback_url(self, url: str) -> str:
         if self.callback_rewrite and url.startswith(self.callback_rewrite[0]):
-            return self.callback_rewrite[1] + url[len(self.callback_rewrite[0]):]
+            return self.callback_rewrite[1] + url[len(self.callback_rewrite[0]) :]
         return url
 
     def status_form(self, sid: str, status: str) -> dict[str, str]:
         message = self.messages.get(sid, {})
         return {
-            "MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
-            "AccountSid": self.account_sid, "To": message.get("to", ""), "From": message.get("from", ""),
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "AccountSid": self.account_sid,
+            "To": message.get("to", ""),
+            "From": message.get("from", ""),
             "ApiVersion": "2010-04-01",
         }
 
@@ -174,7 +189,9 @@ class FakeTwilio:
             form = self.status_form(sid, status)
             signature = RequestValidator(self.auth_token).compute_signature(url, form)
             async with ClientSession() as session:
-                await session.post(self.callback_url(url), data=form, headers={"X-Twilio-Signature": signature})
+                await session.post(
+                    self.callback_url(url), data=form, headers={"X-Twilio-Signature": signature}
+                )
 
     def app(self) -> web.Application:
         app = web.Application()

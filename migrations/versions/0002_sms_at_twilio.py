@@ -7,7 +7,6 @@ Revises: sealing
 from alembic import op
 import sqlalchemy as sa
 
-
 revision = "sms_at_twilio"
 down_revision = "sealing"
 branch_labels = None

@@ -23,7 +23,10 @@ def test_the_secret_is_made_once_and_kept(tmp_path):
 
 def test_the_environment_wins_and_a_malformed_secret_is_refused(tmp_path):
     internal_auth.create_action_secret(tmp_path)
-    assert internal_auth.load_action_secret(tmp_path, {internal_auth.ACTION_SECRET_ENV: "ab" * 32}) == "ab" * 32
+    assert (
+        internal_auth.load_action_secret(tmp_path, {internal_auth.ACTION_SECRET_ENV: "ab" * 32})
+        == "ab" * 32
+    )
     with pytest.raises(internal_auth.InternalAuthError, match="32 bytes"):
         internal_auth.load_action_secret(tmp_path, {internal_auth.ACTION_SECRET_ENV: "ab" * 8})
     with pytest.raises(internal_auth.InternalAuthError, match="keys init"):
@@ -34,7 +37,9 @@ def test_export_fills_the_variable_endpoints_yml_names(tmp_path):
     internal_auth.create_action_secret(tmp_path)
     environ: dict[str, str] = {}
     assert internal_auth.export_action_secret(tmp_path, environ) is True
-    assert environ[internal_auth.ACTION_SECRET_ENV] == internal_auth.load_action_secret(tmp_path, {})
+    assert environ[internal_auth.ACTION_SECRET_ENV] == internal_auth.load_action_secret(
+        tmp_path, {}
+    )
     assert internal_auth.export_action_secret(tmp_path / "none", {}) is False
 
 
@@ -49,7 +54,9 @@ def test_off_loopback_needs_tls_or_an_explicit_choice():
     internal_auth.check_listen_address("127.0.0.1", tls=False, environ={})
     internal_auth.check_listen_address("::1", tls=False, environ={})
     internal_auth.check_listen_address("10.0.0.5", tls=True, environ={})
-    internal_auth.check_listen_address("10.0.0.5", tls=False, environ={internal_auth.PLAIN_HTTP_ENV: "1"})
+    internal_auth.check_listen_address(
+        "10.0.0.5", tls=False, environ={internal_auth.PLAIN_HTTP_ENV: "1"}
+    )
     for host in ("0.0.0.0", "10.0.0.5", "actions.internal"):
         with pytest.raises(internal_auth.InternalAuthError, match="without TLS"):
             internal_auth.check_listen_address(host, tls=False, environ={})
@@ -58,10 +65,31 @@ def test_off_loopback_needs_tls_or_an_explicit_choice():
 
 
 def test_the_action_server_does_not_start_without_its_secret_or_on_every_interface(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "FAMILYVOICE_VAR_DIR": str(tmp_path), "PYTHONPATH": str(PROJECT_ROOT)}
-    command = [sys.executable, "-m", "rasa_ext.actions_server", "--actions", "actions", "--port", "1"]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "FAMILYVOICE_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "rasa_ext.actions_server",
+        "--actions",
+        "actions",
+        "--port",
+        "1",
+    ]
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2 and "keys init" in done.stderr
     internal_auth.create_action_secret(tmp_path / "keys")
-    done = subprocess.run([*command, "--host", "0.0.0.0"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*command, "--host", "0.0.0.0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "without TLS" in done.stderr

@@ -143,7 +143,9 @@ def test_a_conversation_id_anywhere_in_a_line_becomes_its_tag(captured):
     output = captured.getvalue()
     assert "Zq81.secret_id" not in output and "ab12" * 16 not in output
     first, second, third = lines(captured)
-    assert logs.conversation_tag(webchat) in first["event"] and first["sender_id"] == logs.conversation_tag(sms_id)
+    assert logs.conversation_tag(webchat) in first["event"] and first[
+        "sender_id"
+    ] == logs.conversation_tag(sms_id)
     assert logs.conversation_tag(webchat) in second["event"]
     assert logs.conversation_tag(webchat) in third["exception"]
 

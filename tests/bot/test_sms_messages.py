@@ -16,7 +16,14 @@ SID_IN, SID_OUT, SID_LATER = "SM" + "1" * 32, "SM" + "2" * 32, "SM" + "3" * 32
 
 def a_turn(state: SmsState, sid: str, at: dt.datetime, report_open: bool = True) -> str:
     sender_id = state.keys.sender_id("+447700900461")
-    state.finish(sid, sender_id, ["ok"], Sender(sender_id, report_open=report_open, last_seen=at), now=at, turn_at=at)
+    state.finish(
+        sid,
+        sender_id,
+        ["ok"],
+        Sender(sender_id, report_open=report_open, last_seen=at),
+        now=at,
+        turn_at=at,
+    )
     return sender_id
 
 
@@ -28,7 +35,9 @@ def test_only_the_messages_of_sealed_turns_are_due_and_retries_back_off(store):
     assert state.messages_to_delete(now=T0) == []  # nothing sealed yet
 
     state.mark_sealed_through(sender, T0 + dt.timedelta(minutes=1))
-    assert [m.sid for m in state.messages_to_delete(now=T0)] == [SID_IN]  # ours is not delivered yet
+    assert [m.sid for m in state.messages_to_delete(now=T0)] == [
+        SID_IN
+    ]  # ours is not delivered yet
     state.track_outbound(SID_OUT, sender, T0, final=True)  # "delivered"
     due = state.messages_to_delete(now=T0)
     assert sorted(m.sid for m in due) == [SID_IN, SID_OUT]  # the later turn waits for its seal
@@ -53,8 +62,14 @@ def test_nothing_readable_is_kept(store):
     state.track_outbound(SID_OUT, sender, T0, final=True)
     with store.engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT * FROM sms_messages").fetchall()
-    dump = b"".join(bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode() for row in rows for v in row)
-    assert SID_IN.encode() not in dump and SID_OUT.encode() not in dump and b"447700900461" not in dump
+    dump = b"".join(
+        bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode()
+        for row in rows
+        for v in row
+    )
+    assert (
+        SID_IN.encode() not in dump and SID_OUT.encode() not in dump and b"447700900461" not in dump
+    )
 
 
 def test_an_old_reply_leaves_a_marker_that_answers_a_replay_with_nothing(store):
@@ -70,11 +85,15 @@ def test_an_old_reply_leaves_a_marker_that_answers_a_replay_with_nothing(store):
 
 def test_quiet_senders_go_and_an_opt_out_keeps_only_its_flag(store):
     state = SmsState(store, SmsKeys(os.urandom(32)))
-    quiet, open_, stopped = (state.keys.sender_id(n) for n in ("+447700900001", "+447700900002", "+447700900003"))
+    quiet, open_, stopped = (
+        state.keys.sender_id(n) for n in ("+447700900001", "+447700900002", "+447700900003")
+    )
     state.save_sender(Sender(quiet, last_seen=T0, last_reply=["Hi"]))
     state.save_sender(Sender(open_, report_open=True, last_seen=T0))
     state.save_sender(Sender(stopped, opted_out=True, last_seen=T0, last_reply=["bye"]))
-    state.save_sender(Sender(state.keys.sender_id("+447700900004"), last_seen=T0 + dt.timedelta(days=6)))
+    state.save_sender(
+        Sender(state.keys.sender_id("+447700900004"), last_seen=T0 + dt.timedelta(days=6))
+    )
     assert state.expire_senders(T0 + dt.timedelta(days=1)) == 1
     assert state.sender(quiet) == Sender(quiet)  # forgotten
     assert state.sender(open_).report_open is True  # an open report stays until it is closed

@@ -203,7 +203,12 @@ def test_familyvoice_purge_runs_one_sweep(tmp_path: Path):
     assert [(r["reference"], r["status"]) for r in listed] == [(summary["incomplete"][0], "incomplete")]
     assert log.conversation_ids() == ["webchat-gran"]  # only its residue
     # Its log lines name the conversation and the reference, never what she said.
-    assert summary["incomplete"][0] in purged.stderr and "webchat-gran" in purged.stderr
+    from bot import logs
+    from bot.keys import load_intake_secret
+
+    logs.use_tag_key(load_intake_secret(tmp_path / "keys" / "intake_secret.key"))
+    assert summary["incomplete"][0] in purged.stderr and "webchat-gran" not in purged.stderr
+    assert logs.conversation_tag("webchat-gran") in purged.stderr  # logged by its tag only
     assert "Amira" not in purged.stderr and "boyfriend" not in purged.stderr
 
 

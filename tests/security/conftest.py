@@ -24,4 +24,6 @@ def file_report(stack: Stack, sender: str, opening: str = OPENING, max_turns: in
 
 
 def log_text(var_dir: Path) -> str:
-    return "\n".join(path.read_text(errors="replace") for path in sorted((var_dir / "log").glob("*.log")))
+    return "\n".join(
+        path.read_text(errors="replace") for path in sorted((var_dir / "log").glob("*.log"))
+    )

@@ -20,11 +20,18 @@ pytestmark = pytest.mark.e2e
 DANGER = "He has a knife and says he will kill her right now"
 
 
-def forged_call(action: str, reference: str | None, text: str, sender: str = "webchat-intruder") -> dict:
+def forged_call(
+    action: str, reference: str | None, text: str, sender: str = "webchat-intruder"
+) -> dict:
     """What Rasa would send to run ``action`` for a conversation holding ``reference``."""
     now = time.time()
     slots = {"reference": reference, "submitted": True} if reference else {}
-    latest = {"text": text, "intent": {"name": "inform", "confidence": 1.0}, "entities": [], "metadata": {}}
+    latest = {
+        "text": text,
+        "intent": {"name": "inform", "confidence": 1.0},
+        "entities": [],
+        "metadata": {},
+    }
     return {
         "next_action": action,
         "sender_id": sender,
@@ -37,7 +44,15 @@ def forged_call(action: str, reference: str | None, text: str, sender: str = "we
             "latest_event_time": now,
             "followup_action": None,
             "paused": False,
-            "events": [{"event": "user", "timestamp": now, "text": text, "parse_data": latest, "input_channel": "webchat"}],
+            "events": [
+                {
+                    "event": "user",
+                    "timestamp": now,
+                    "text": text,
+                    "parse_data": latest,
+                    "input_channel": "webchat",
+                }
+            ],
             "latest_input_channel": "webchat",
             "active_loop": {},
             "latest_action": {"action_name": "action_listen"},
@@ -48,7 +63,9 @@ def forged_call(action: str, reference: str | None, text: str, sender: str = "we
 
 def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST",
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
@@ -60,7 +77,9 @@ def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[i
 
 def get(url: str, headers: dict[str, str] | None = None) -> int:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as reply:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers or {}), timeout=30
+        ) as reply:
             return reply.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -97,7 +116,11 @@ def test_a_forged_addition_is_refused_and_seals_nothing(stack, var_dir):
     url = f"http://127.0.0.1:{stack.actions_port}/webhook"
     body = forged_call("action_add_to_report", reference, DANGER)
 
-    for headers in ({}, {internal_auth.ACTION_SECRET_HEADER: "0" * 64}, {internal_auth.ACTION_SECRET_HEADER: ""}):
+    for headers in (
+        {},
+        {internal_auth.ACTION_SECRET_HEADER: "0" * 64},
+        {internal_auth.ACTION_SECRET_HEADER: ""},
+    ):
         status, answer = post(url, body, headers)
         assert status == 401, (status, answer)
         assert b"FV-" not in answer and b"events" not in answer

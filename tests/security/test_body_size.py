@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 ANNOUNCED = 100_000_000  # what Sanic would otherwise wait for and read
 
 
-def send_headers_only(port: int, path: str, content_type: str) -> tuple[int, dict[str, str], bytes, float]:
+def send_headers_only(
+    port: int, path: str, content_type: str
+) -> tuple[int, dict[str, str], bytes, float]:
     """Announce a huge body, send a few bytes of it, and wait for the answer."""
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
@@ -25,7 +27,9 @@ def send_headers_only(port: int, path: str, content_type: str) -> tuple[int, dic
             f"Content-Length: {ANNOUNCED}\r\n\r\n".encode() + b"x" * 1024
         )
         received = b""
-        while b"\r\n\r\n" not in received or len(received.split(b"\r\n\r\n", 1)[1]) < _length(received):
+        while b"\r\n\r\n" not in received or len(received.split(b"\r\n\r\n", 1)[1]) < _length(
+            received
+        ):
             chunk = connection.recv(65536)
             if not chunk:
                 break
@@ -33,7 +37,12 @@ def send_headers_only(port: int, path: str, content_type: str) -> tuple[int, dic
     head, _, rest = received.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = dict(line.split(": ", 1) for line in lines[1:])
-    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, rest, time.monotonic() - started
+    return (
+        int(lines[0].split()[1]),
+        {k.lower(): v for k, v in headers.items()},
+        rest,
+        time.monotonic() - started,
+    )
 
 
 def _length(received: bytes) -> int:
@@ -45,7 +54,9 @@ def _length(received: bytes) -> int:
 
 
 def test_an_oversized_web_chat_body_gets_the_clear_413_unread(stack):
-    status, headers, body, seconds = send_headers_only(stack.rasa_port, "/webhooks/webchat/webhook", "application/json")
+    status, headers, body, seconds = send_headers_only(
+        stack.rasa_port, "/webhooks/webchat/webhook", "application/json"
+    )
     assert status == 413 and seconds < 5
     assert json.loads(body) == {"error": TOO_LONG}
     assert headers.get("cache-control") == "no-store"

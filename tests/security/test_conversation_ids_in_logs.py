@@ -27,9 +27,18 @@ def test_no_log_holds_a_web_chat_conversation_id(stack, var_dir):
     say(stack, sender, "one more thing, he was there again today")  # an addition, after sealing
     say(stack, sender + "-idle", "I am worried about my niece")  # left for the sweeper
     # The sweeper's pass over idle conversations, and the console, write their own logs.
-    env = {**os.environ, "FAMILYVOICE_VAR_DIR": str(var_dir), "FAMILYVOICE_IDLE_WEBCHAT_SECONDS": "0.001"}
+    env = {
+        **os.environ,
+        "FAMILYVOICE_VAR_DIR": str(var_dir),
+        "FAMILYVOICE_IDLE_WEBCHAT_SECONDS": "0.001",
+    }
     purged = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "purge"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "bot.cli", "purge"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert purged.returncode == 0, purged.stderr
     if stack.console_port is None:

@@ -22,14 +22,18 @@ def body(message: str) -> bytes:
     return json.dumps({"sender": "s-1", "message": message}).encode()
 
 
-@pytest.mark.parametrize("typed", ["/restart", "/ /restart", "// / /restart", " / / / restart", "/\u200b/restart"])
+@pytest.mark.parametrize(
+    "typed", ["/restart", "/ /restart", "// / /restart", " / / / restart", "/\u200b/restart"]
+)
 def test_no_number_of_slashes_makes_a_command(typed):
     assert parse_webchat_body(body(typed)).text == "restart"
     assert without_commands(cleaned(typed)[0]) == "restart"
 
 
 def test_bidirectional_and_invisible_controls_are_removed_and_counted():
-    typed = f"He said {RLO}mra sih no sesiurb{PDI} and {LRI}x\u200e\u200f\u2060\u061c\U000e0041\ufeff"
+    typed = (
+        f"He said {RLO}mra sih no sesiurb{PDI} and {LRI}x\u200e\u200f\u2060\u061c\U000e0041\ufeff"
+    )
     message = parse_webchat_body(body(typed))
     assert message.text == "He said mra sih no sesiurb and x"
     assert message.removed == 9
@@ -38,15 +42,25 @@ def test_bidirectional_and_invisible_controls_are_removed_and_counted():
 
 
 def test_what_scripts_and_emoji_need_is_kept():
-    for text in ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0645", "\U0001f468\u200d\U0001f469\u200d\U0001f467",
-                 f"Croeso {WALES}", "\u2764\ufe0f", "line one\nline\ttwo"):
+    for text in (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645",
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        f"Croeso {WALES}",
+        "\u2764\ufe0f",
+        "line one\nline\ttwo",
+    ):
         assert cleaned(text) == (text, 0), text
     assert cleaned("a\r\nb") == ("a\nb", 0)  # a Windows line ending is not a hidden character
 
 
 def test_the_referral_says_characters_were_removed():
     events = [
-        {"event": "user", "timestamp": 1.0, "text": "he hurt her", "metadata": {invisible.REMOVED_KEY: 2}},
+        {
+            "event": "user",
+            "timestamp": 1.0,
+            "text": "he hurt her",
+            "metadata": {invisible.REMOVED_KEY: 2},
+        },
         {"event": "bot", "timestamp": 2.0, "text": "When?"},
         {"event": "user", "timestamp": 3.0, "text": "Sunday", "metadata": {}},
     ]
@@ -78,10 +92,16 @@ def test_a_slash_wrapped_restart_in_web_chat_does_not_reset_her_report(stack, va
 @pytest.mark.e2e
 def test_hidden_controls_never_reach_the_referral_and_it_says_so(stack, var_dir):
     sender = "security-bidi"
-    reference = file_report(stack, sender, opening=f"I'm worried about my grandson Tom{RLO}, he is 3{LRI} and a half")
+    reference = file_report(
+        stack, sender, opening=f"I'm worried about my grandson Tom{RLO}, he is 3{LRI} and a half"
+    )
     referral = json.loads(familyvoice(var_dir, "referrals", "show", reference, "--json").stdout)
     everything = json.dumps(referral, ensure_ascii=False)
     assert RLO not in everything and LRI not in everything
     said = [turn["text"] for turn in referral["transcript"] if turn["speaker"] == "reporter"]
-    assert said[0] == "I'm worried about my grandson Tom, he is 3 and a half [2 invisible formatting characters removed]"
+    assert (
+        said[0]
+        == "I'm worried about my grandson Tom, he is 3 and a half"
+        " [2 invisible formatting characters removed]"
+    )
     assert referral["child"]["name"] == "Tom"

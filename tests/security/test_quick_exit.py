@@ -1,4 +1,4 @@
-""""Exit this page" must lead somewhere safe: a link anyone can craft to our own pages cannot
+""" "Exit this page" must lead somewhere safe: a link anyone can craft to our own pages cannot
 turn it into a redirect to their site. Checked in Chromium, as the widget tests are."""
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ def exit_from(browser, stack, exit_url: str) -> tuple[str, list[str]]:
         route.fulfill(status=200, content_type="text/html", body="<h1>Weather</h1>")
 
     page.route("https://**/*", outside)
-    page.goto(f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/cover-your-tracks?exit={quote(exit_url, safe='')}")
+    page.goto(
+        f"http://127.0.0.1:{stack.rasa_port}/webhooks/webchat/cover-your-tracks"
+        f"?exit={quote(exit_url, safe='')}"
+    )
     page.locator(".fv-exit").click(no_wait_after=True)
     page.locator("h1", has_text="Weather").wait_for(timeout=15_000)
     landed = page.url

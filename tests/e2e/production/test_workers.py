@@ -145,7 +145,13 @@ def test_no_internal_server_answers_a_call_without_the_action_secret(production)
     """Behind the balancer too: the action servers refuse a forged call (through HAProxy and
     directly), every internal server listens on loopback, and the health checks still pass."""
     from bot import internal_auth
-    from tests.security.test_action_server import DANGER, forged_call, get, listening_addresses, post
+    from tests.security.test_action_server import (
+        DANGER,
+        forged_call,
+        get,
+        listening_addresses,
+        post,
+    )
 
     stack, cli_env, var_dir = production
     reporter = Reporter(stack, "Zofia")
@@ -157,6 +163,17 @@ def test_no_internal_server_answers_a_call_without_the_action_secret(production)
     referral = show(cli_env, reporter.reference)
     assert referral["additions"] == [] and referral["emergency"] is False
     secret = internal_auth.load_action_secret(var_dir / "keys")
-    assert get(f"http://127.0.0.1:{stack.actions_port}/actions", {internal_auth.ACTION_SECRET_HEADER: secret}) == 200
-    for port in (*stack.workers["actions"], *stack.workers["rasa"], stack.actions_port, stack.rasa_port):
+    assert (
+        get(
+            f"http://127.0.0.1:{stack.actions_port}/actions",
+            {internal_auth.ACTION_SECRET_HEADER: secret},
+        )
+        == 200
+    )
+    for port in (
+        *stack.workers["actions"],
+        *stack.workers["rasa"],
+        stack.actions_port,
+        stack.rasa_port,
+    ):
         assert listening_addresses(port) == {"0100007F"}, port

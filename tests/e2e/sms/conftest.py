@@ -128,14 +128,23 @@ class Phone:
         """What Twilio does with a TwiML <Message>: a Message resource, sent, then delivered,
         each reported to the message's action URL, signed."""
         sid = new_sid("SM")
-        self.twilio.messages[sid] = {"to": self.number, "from": OUR_NUMBER, "status": "delivered", "direction": "outbound-reply"}
+        self.twilio.messages[sid] = {
+            "to": self.number,
+            "from": OUR_NUMBER,
+            "status": "delivered",
+            "direction": "outbound-reply",
+        }
         if action:
             for status in ("sent", "delivered"):
                 form = self.twilio.status_form(sid, status)
                 request = urllib.request.Request(
-                    self.twilio.callback_url(action), data=urlencode(form).encode(), method="POST",
-                    headers={"Content-Type": "application/x-www-form-urlencoded",
-                             "X-Twilio-Signature": self.sign(form, url=action)},
+                    self.twilio.callback_url(action),
+                    data=urlencode(form).encode(),
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "X-Twilio-Signature": self.sign(form, url=action),
+                    },
                 )
                 with urllib.request.urlopen(request, timeout=30) as reply:
                     assert reply.status in (200, 204), reply.status
@@ -144,7 +153,10 @@ class Phone:
     def send_form(self, form: dict[str, str], signature: str | None = None) -> Sent:
         if form.get("MessageSid"):  # her message, as Twilio holds it
             self.twilio.messages[form["MessageSid"]] = {
-                "to": form.get("To", ""), "from": form.get("From", ""), "status": "received", "direction": "inbound",
+                "to": form.get("To", ""),
+                "from": form.get("From", ""),
+                "status": "received",
+                "direction": "inbound",
             }
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature or self.sign(form)}
         return self.post(urlencode(form).encode(), headers)

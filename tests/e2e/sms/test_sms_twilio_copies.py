@@ -51,15 +51,25 @@ def test_every_message_of_a_sealed_report_is_deleted_at_twilio(phone, sms_var_di
     kept = held_at_twilio(phone)
     assert len(kept) >= 2 * len(sent)  # her messages and our replies, all at "Twilio" so far
 
-    assert wait_until(lambda: not held_at_twilio(phone)), f"{len(held_at_twilio(phone))} still at Twilio"
-    deleted = {r.path.rsplit("/", 1)[1].removesuffix(".json") for r in fake_twilio.recorded("DELETE", "/Messages/")
-               if "/Media/" not in r.path and r.authorized}
+    assert wait_until(
+        lambda: not held_at_twilio(phone)
+    ), f"{len(held_at_twilio(phone))} still at Twilio"
+    deleted = {
+        r.path.rsplit("/", 1)[1].removesuffix(".json")
+        for r in fake_twilio.recorded("DELETE", "/Messages/")
+        if "/Media/" not in r.path and r.authorized
+    }
     assert kept <= deleted
     # Tracked without anything readable: no SID in the database, and no row once deleted.
     raw = (sms_var_dir / "familyvoice.db").read_bytes()
     assert not any(sid.encode() in raw for sid in kept)
     sender = sender_of(sms_var_dir, phone.number)
-    assert database_rows(sms_var_dir, f"SELECT count(*) FROM sms_messages WHERE sender_id = '{sender}'")[0][0] == 0
+    assert (
+        database_rows(
+            sms_var_dir, f"SELECT count(*) FROM sms_messages WHERE sender_id = '{sender}'"
+        )[0][0]
+        == 0
+    )
 
 
 def test_a_replay_after_the_reply_is_forgotten_changes_nothing(phone, sms_var_dir, fake_twilio):
@@ -68,11 +78,23 @@ def test_a_replay_after_the_reply_is_forgotten_changes_nothing(phone, sms_var_di
     first = phone.send_form(form)
     assert first.status == 200 and first.messages
     # Nine days on, the reply kept for Twilio's retries is forgotten by the channel's sweeper.
-    with closing(sqlite3.connect(sms_var_dir / "familyvoice.db", timeout=10)) as connection, connection:
-        connection.execute("UPDATE sms_replies SET received_at = datetime(received_at, '-9 days') WHERE reply IS NOT NULL AND length(reply) > 0 AND sender_id = ?",
-                           (sender_of(sms_var_dir, phone.number),))
-    assert wait_until(lambda: database_rows(
-        sms_var_dir, f"SELECT count(*) FROM sms_replies WHERE sender_id = '{sender_of(sms_var_dir, phone.number)}'")[0][0] == 0)
+    with (
+        closing(sqlite3.connect(sms_var_dir / "familyvoice.db", timeout=10)) as connection,
+        connection,
+    ):
+        connection.execute(
+            "UPDATE sms_replies SET received_at = datetime(received_at, '-9 days')"
+            " WHERE reply IS NOT NULL AND length(reply) > 0 AND sender_id = ?",
+            (sender_of(sms_var_dir, phone.number),),
+        )
+    assert wait_until(
+        lambda: database_rows(
+            sms_var_dir,
+            "SELECT count(*) FROM sms_replies"
+            f" WHERE sender_id = '{sender_of(sms_var_dir, phone.number)}'",
+        )[0][0]
+        == 0
+    )
     # The captured request, replayed exactly: signed, valid, and answered with nothing.
     replay = phone.send_form(form)
     assert replay.status == 200 and replay.messages == []
@@ -81,7 +103,9 @@ def test_a_replay_after_the_reply_is_forgotten_changes_nothing(phone, sms_var_di
     assert "How old" in text_of(name)
 
 
-def test_a_quiet_sender_is_forgotten_and_an_opt_out_keeps_only_itself(sms_stack, sms_var_dir, fake_twilio):
+def test_a_quiet_sender_is_forgotten_and_an_opt_out_keeps_only_itself(
+    sms_stack, sms_var_dir, fake_twilio
+):
     quiet = Phone(sms_stack, fake_twilio, "+4477009" + str(uuid.uuid4().int)[:5])
     stopped = Phone(sms_stack, fake_twilio, "+4477009" + str(uuid.uuid4().int)[:5])
     quiet.send("Hello")
@@ -89,12 +113,21 @@ def test_a_quiet_sender_is_forgotten_and_an_opt_out_keeps_only_itself(sms_stack,
     stopped.send("Hello")
     stopped.send("STOP")
     ids = (sender_of(sms_var_dir, quiet.number), sender_of(sms_var_dir, stopped.number))
-    with closing(sqlite3.connect(sms_var_dir / "familyvoice.db", timeout=10)) as connection, connection:
+    with (
+        closing(sqlite3.connect(sms_var_dir / "familyvoice.db", timeout=10)) as connection,
+        connection,
+    ):
         for sender in ids:
-            connection.execute("UPDATE sms_senders SET last_seen = datetime(last_seen, '-8 days') WHERE sender_id = ?", (sender,))
+            connection.execute(
+                "UPDATE sms_senders SET last_seen = datetime(last_seen, '-8 days')"
+                " WHERE sender_id = ?",
+                (sender,),
+            )
 
     def rows(sender: str) -> list[tuple]:
-        return database_rows(sms_var_dir, f"SELECT opted_out, state FROM sms_senders WHERE sender_id = '{sender}'")
+        return database_rows(
+            sms_var_dir, f"SELECT opted_out, state FROM sms_senders WHERE sender_id = '{sender}'"
+        )
 
     assert wait_until(lambda: rows(ids[0]) == [] and rows(ids[1]) == [(1, None)])
     # STOP still holds: she is not answered until she sends START.
