@@ -81,10 +81,10 @@ class SmsFlow:
             return await self._handle(message, sender_id, now)
 
     async def _handle(self, message: InboundSms, sender_id: str, now: dt.datetime | None) -> Reply:
-        earlier = self.state.answered(message.message_sid)
+        earlier = self.state.earlier_reply(message.message_sid)
         if earlier is not None:
             logger.info("sms.replayed conversation=%s", _short(sender_id))
-            return Reply(earlier, sender_id, replayed=True)
+            return Reply(earlier[0], sender_id, replayed=True, turn_at=earlier[1])
         # If the turn fails nothing is kept of it here, so Twilio's retry (or her resend) is
         # answered afresh.
         turn_at = now or dt.datetime.now(dt.timezone.utc)
@@ -94,7 +94,7 @@ class SmsFlow:
         )
         if theirs is not None:
             logger.info("sms.answered_elsewhere conversation=%s", _short(sender_id))
-            return Reply(theirs, sender_id, replayed=True)
+            return Reply(theirs, sender_id, replayed=True, turn_at=turn_at)
         return Reply(messages, sender_id, turn_at=turn_at)
 
     async def close_report(self, sender_id: str, reason: str) -> bool:

@@ -122,7 +122,9 @@ class SmsSenderRow(Base):
 # statements and their cache keys per call was a measurable part of a worker's time.
 _replies, _senders = SmsReplyRow.__table__, SmsSenderRow.__table__
 _ANSWER = _replies.insert()
-_REPLY_FOR = select(_replies.c.reply).where(_replies.c.message_key == bindparam("key_"))
+_REPLY_FOR = select(_replies.c.reply, _replies.c.received_at).where(
+    _replies.c.message_key == bindparam("key_")
+)
 _ANSWER_UNANSWERED = update(_replies).where(  # SET from the parameters
     _replies.c.message_key == bindparam("key_"), _replies.c.reply.is_(None)
 )
@@ -189,15 +191,21 @@ class SmsState:
     def answered(self, message_sid: str) -> Optional[list[str]]:
         """The reply already given to this MessageSid (Twilio retries a webhook whose answer
         it did not get), or None if it has not been answered."""
+        earlier = self.earlier_reply(message_sid)
+        return None if earlier is None else earlier[0]
+
+    def earlier_reply(self, message_sid: str) -> Optional[tuple[list[str], dt.datetime]]:
+        """That reply, and when its turn began (its messages go with that turn's words)."""
         key = self.keys.keyed_hash("message", message_sid)
         with self.store.engine.connect() as connection:
-            blob = connection.execute(_REPLY_FOR, {"key_": key}).scalar()
+            row = connection.execute(_REPLY_FOR, {"key_": key}).first()
         # (A row without a reply was claimed by an earlier version and never answered.)
-        if blob is None:
+        if row is None or row.reply is None:
             return None
-        if blob == b"":
-            return []  # answered long ago, reply forgotten: a replay gets nothing, changes nothing
-        return json.loads(self.keys.decrypt(blob, key))
+        if row.reply == b"":
+            # Answered long ago, reply forgotten: a replay gets nothing and changes nothing.
+            return [], row.received_at
+        return json.loads(self.keys.decrypt(row.reply, key)), row.received_at
 
     def finish(
         self,
@@ -215,8 +223,8 @@ class SmsState:
         nothing of this turn's SMS state is written over it."""
         key = self.keys.keyed_hash("message", message_sid)
         blob = self.keys.encrypt(json.dumps(reply).encode(), key)
-        row = {"message_key": key, "sender_id": sender_id, "received_at": now or _now(), "reply": blob}
-        turn_at = turn_at or row["received_at"]
+        turn_at = turn_at or now or _now()
+        row = {"message_key": key, "sender_id": sender_id, "received_at": turn_at, "reply": blob}
         try:
             with self.store.engine.begin() as connection:
                 connection.execute(_ANSWER, row)
