@@ -23,18 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Integer,
-    LargeBinary,
-    String,
-    and_,
-    delete,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 

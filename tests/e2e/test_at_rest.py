@@ -221,7 +221,8 @@ def test_canary_no_plaintext_at_rest_in_databases_or_logs(stack, var_dir, env, b
     assert {"rasa", "actions", "sweeper"} <= {line.get("process") for line in logged}
     logs.use_tag_key(load_intake_secret(var_dir / "keys" / "intake_secret.key"))
     tag = logs.conversation_tag(conversation)  # a web chat id is a credential: never logged
-    assert any(line.get("reference") == reference and line.get("conversation") == tag for line in logged)
+    assert any(line.get("reference") == reference and line.get("conversation") == tag
+               for line in logged)
     assert not any(conversation in json.dumps(line) for line in logged)
 
 

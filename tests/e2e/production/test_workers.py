@@ -161,7 +161,8 @@ def test_no_internal_server_answers_a_call_without_the_action_secret(production)
         assert get(f"http://127.0.0.1:{port}/health") == 200
     referral = show(cli_env, reporter.reference)
     assert referral["additions"] == [] and referral["emergency"] is False
-    secret = {internal_auth.ACTION_SECRET_HEADER: internal_auth.load_action_secret(var_dir / "keys")}
+    secret = internal_auth.load_action_secret(var_dir / "keys")
+    secret = {internal_auth.ACTION_SECRET_HEADER: secret}
     assert get(f"http://127.0.0.1:{stack.actions_port}/actions", secret) == 200
     for port in (*alive["actions"], *alive["rasa"], stack.actions_port, stack.rasa_port):
         assert listening_addresses(port) == {"0100007F"}, port
