@@ -7,7 +7,9 @@ Here (bot/internal_auth.py):
   with TLS or an explicit FAMILYVOICE_INTERNAL_PLAIN_HTTP=1;
 - every request but ``GET /health`` (the balancer's check) must carry the action secret in
   ``X-FamilyVoice-Action-Secret``; anything else is answered 401 before an action runs;
-- it does not start without the secret.
+- it does not start without the secret;
+- an action that fails is answered with a plain 500: stock rasa_sdk echoes the whole request
+  (her tracker, every word) in the answer, and Rasa writes that answer into its log.
 The rest is stock rasa_sdk: the same app, routes and plug-ins.
 """
 
@@ -49,6 +51,19 @@ def require_secret(app: Sanic, secret: str) -> None:
         return response.json(REFUSED, status=401)
 
 
+FAILED = {"error": "The action failed; see the action server's log."}
+
+
+def answer_failures_plainly(app: Sanic) -> None:
+    """Replace rasa_sdk's handler, which sends the request body back with the error."""
+
+    @app.exception(Exception)
+    async def failed(request: Request, exception: Exception) -> HTTPResponse:
+        error = type(exception).__name__
+        log.error("actions.failed", path=request.path, error=error, exc_info=exception)
+        return response.json(FAILED, status=500)
+
+
 def argument_parser() -> argparse.ArgumentParser:
     parser = create_argument_parser()
     parser.add_argument(
@@ -71,6 +86,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     require_secret(app, secret)
+    answer_failures_plainly(app)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     log.info("actions.listening", host=host, port=args.port, tls=ssl_context is not None)

@@ -93,3 +93,21 @@ def test_the_action_server_does_not_start_without_its_secret_or_on_every_interfa
         timeout=120,
     )
     assert done.returncode == 2 and "without TLS" in done.stderr
+
+
+async def test_a_failed_action_is_answered_without_echoing_her_words():
+    import json
+    from types import SimpleNamespace
+
+    from rasa_sdk.endpoint import create_app
+
+    from rasa_ext import actions_server
+
+    app = create_app("actions")
+    actions_server.answer_failures_plainly(app)
+    tracker = {"latest_message": {"text": "her words"}}
+    request = SimpleNamespace(path="/webhook", json={"tracker": tracker})
+    handler = app.error_handler.lookup(RuntimeError("boom"), None)
+    answer = await handler(request, RuntimeError("boom"))
+    assert answer.status == 500 and "her words" not in answer.body.decode()
+    assert json.loads(answer.body) == actions_server.FAILED
