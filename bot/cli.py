@@ -111,7 +111,7 @@ def cmd_keys_reseal(args: argparse.Namespace, cfg: Settings) -> int:
     """Re-seal stored referrals, additions and notes to the newest key (bot/console/reseal.py)."""
     from datetime import datetime, timezone
 
-    from bot.console.audit import HEAD_FILE, AuditLog
+    from bot.console.audit import open_audit_log
     from bot.console.reseal import reseal_all
 
     try:
@@ -119,7 +119,7 @@ def cmd_keys_reseal(args: argparse.Namespace, cfg: Settings) -> int:
     except keys.KeyFileError as problem:
         return _refused(problem)
     store = _store(cfg)
-    audit = AuditLog(store.engine, console_key.audit_mac_key, cfg.keys_dir / HEAD_FILE)
+    audit = open_audit_log(store.engine, console_key, cfg.keys_dir)
     report = reseal_all(store, unit_keys, integrity, audit, lambda: datetime.now(timezone.utc))
     print(f"Resealed {report.blobs} blobs of {report.resealed} referrals "
           f"to key {unit_keys.current_id}.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
+import structlog
 from aiohttp import web
 
 from bot import invisible
@@ -15,7 +18,7 @@ from bot.console import middleware
 from bot.console.accounts import Accounts
 from bot import signing_keys
 from bot.console.appkeys import ACCOUNTS, AUDIT, CASEWORK, CONFIG, INTEGRITY, SESSIONS, STORE
-from bot.console.audit import HEAD_FILE, AuditLog
+from bot.console.audit import CHECKPOINT_INTERVAL, open_audit_log
 from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig, config_from_env
 from bot.console.consolekey import load_console_key
@@ -26,6 +29,7 @@ from bot.console.sessions import Sessions
 from bot.origin import Verifier
 from bot.store import Store
 
+log = structlog.get_logger(__name__)
 HERE = Path(__file__).resolve().parent
 LONDON = ZoneInfo("Europe/London")
 
@@ -57,7 +61,7 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     store = Store(config.db_url)
     store.create_all()
     console_key = load_console_key(config.keys_dir, create=True)
-    audit = AuditLog(store.engine, console_key.audit_mac_key, config.keys_dir / HEAD_FILE)
+    audit = open_audit_log(store.engine, console_key, config.keys_dir)
 
     app = web.Application(middlewares=middleware.MIDDLEWARES, client_max_size=256 * 1024)
     app[CONFIG] = config
@@ -82,8 +86,29 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     env.filters.update(when=when, answer=answer)
     app.on_response_prepare.append(middleware.security_headers)
     setup_routes(app, HERE / "static")
+    app.cleanup_ctx.append(_audit_watch)
     app.on_cleanup.append(_dispose)
     return app
+
+
+async def _audit_watch(app: web.Application) -> AsyncIterator[None]:
+    """At start and then every few minutes: does the audit chain still reach its head (the
+    banner goes up within minutes of a truncation, even if nobody acts), and a signed
+    checkpoint of it into the log."""
+
+    async def watch() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(app[AUDIT].check)
+            except Exception:  # noqa: BLE001 - e.g. the database restarting: again next round
+                log.exception("audit.check_failed")
+            await asyncio.sleep(CHECKPOINT_INTERVAL)
+
+    task = asyncio.create_task(watch())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _dispose(app: web.Application) -> None:

@@ -7,8 +7,17 @@ database cannot make a change that :func:`AuditLog.verify` does not see:
 - an edited entry no longer matches its mac;
 - a deleted entry leaves a gap in ``seq`` (or, if the rest is renumbered, broken macs);
 - reordered entries break the chain of ``prev_mac``;
-- deleting the newest entries is caught by the head file (``audit.head`` beside the key), which
-  records the latest seq and mac after each append.
+- deleting the newest entries is caught by the anchors outside the database
+  (bot/console/audit_anchors.py): the head file, and signed checkpoints in the console's log.
+
+Every append first checks that the database's chain still reaches the head. If it does not,
+nothing more goes into the database (new entries with valid MACs would fill the gap and hide
+it). The alarm is raised instead: an ``audit.alarm`` line in the log (ERROR), a banner on every
+console page, ``audit verify`` failing; and the entry is kept aside in ``audit.pending`` with
+its own MAC, so officers go on working and everything they do is still recorded. ``familyvoice
+audit resume`` ends the alarm once the cause is known: it appends a ``chain_resumed`` entry
+saying which entries were lost, then the entries kept aside; ``verify`` reports that loss as
+acknowledged from then on.
 
 Entries hold no note, name, message or password: the actor is an officer's username (or
 "unknown" for a failed login with a username we do not know), the rest is codes and references.
@@ -20,22 +29,31 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
-import secrets
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
+import structlog
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.console.audit_anchors import (
+    CHECKPOINT_EVENT, Anchors, Checkpoint, HeadUnreadable, sign_checkpoint,
+)
+from bot.console.consolekey import ConsoleKey
 from bot.console.tables import AuditRow
 
+log = structlog.get_logger(__name__)
+
 GENESIS = "0" * 64
-HEAD_FILE = "audit.head"
+CHECKPOINT_EVERY = 100  # entries, and at least every CHECKPOINT_INTERVAL seconds of appends
+CHECKPOINT_INTERVAL = 300.0
 _APPEND_ATTEMPTS = 20
+_ALARM_LOG_EVERY = 60.0  # seconds: the alarm is repeated in the log, not on every append
 
 # What gets audited, and the words a manager reads for each.
 ACTIONS = {
@@ -56,6 +74,7 @@ ACTIONS = {
     "officer_added": "account created",
     "officer_disabled": "account disabled",
     "mfa_reset": "authenticator reset",
+    "chain_resumed": "audit log resumed after entries were lost",
 }
 
 
@@ -75,16 +94,6 @@ class AuditEntry:
         return ACTIONS.get(self.action, self.action)
 
 
-@dataclass
-class Verification:
-    entries: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 def _canonical_detail(detail: Mapping[str, Any]) -> str:
     return json.dumps(dict(detail), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -93,41 +102,197 @@ def _utc(at: dt.datetime) -> str:
     return at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
+class AuditError(Exception):
+    """An audit command that cannot be done; the message says why."""
+
+
+Sink = Callable[[Checkpoint], None]
+
+
+def log_checkpoint(checkpoint: Checkpoint) -> None:
+    log.info(CHECKPOINT_EVENT, **checkpoint.as_log_fields())
+
+
 class AuditLog:
-    def __init__(self, engine: Engine, mac_key: bytes, head_path: Path | None = None) -> None:
+    """The chain in the database, held against its anchors in ``anchors_dir`` (the keys
+    directory) and checkpointed, signed with ``signing_key``, into ``sink`` (the log)."""
+
+    def __init__(self, engine: Engine, mac_key: bytes, anchors_dir: Path | None = None,
+                 signing_key: Ed25519PrivateKey | None = None, sink: Sink = log_checkpoint) -> None:
         self._engine = engine
         self._key = mac_key
-        self._head_path = head_path
+        self.anchors = Anchors(anchors_dir, mac_key)
+        self._signing_key = signing_key
+        self._sink = sink
+        self._alarm: str | None = None
+        self._alarm_logged: tuple[str | None, float] = (None, 0.0)
+        self._checkpointed: tuple[int, float] = (0, 0.0)  # seq, time.monotonic()
 
-    def _mac(self, seq: int, at: dt.datetime, actor: str, action: str, reference: str | None,
-             detail: str, prev_mac: str) -> str:
+    @property
+    def alarm(self) -> str | None:
+        """What is wrong with the chain, as last found by this process; None if nothing."""
+        return self._alarm
+
+    def mac(self, seq: int, at: dt.datetime, actor: str, action: str, reference: str | None,
+            detail: str, prev_mac: str) -> str:
         message = json.dumps([seq, _utc(at), actor, action, reference, detail, prev_mac],
                              separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def append(self, actor: str, action: str, *, reference: str | None = None,
-               detail: Mapping[str, Any] | None = None, at: dt.datetime | None = None) -> AuditEntry:
-        """Add an entry at the end of the chain. Two writers racing for the same ``seq`` are
-        sorted out by the primary key: the loser reads the new end and tries again."""
+               detail: Mapping[str, Any] | None = None,
+               at: dt.datetime | None = None) -> AuditEntry:
+        """Add an entry at the end of the chain, or keep it aside if the chain is broken (then
+        its ``seq`` is 0). One writer at a time on this host (the anchors' lock); a writer on
+        another host racing for the same ``seq`` loses on the primary key and tries again."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         at = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
         body = _canonical_detail(detail or {})
-        for _ in range(_APPEND_ATTEMPTS):
-            try:
-                with Session(self._engine, future=True) as session, session.begin():
-                    last = session.execute(
-                        select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
-                    ).first()
-                    seq, prev_mac = (last.seq + 1, last.mac) if last else (1, GENESIS)
-                    mac = self._mac(seq, at, actor, action, reference, body, prev_mac)
-                    session.add(AuditRow(seq=seq, at=at, actor=actor, action=action, reference=reference,
-                                         detail=body, prev_mac=prev_mac, mac=mac))
-            except IntegrityError:
-                continue
-            self._advance_head(seq, mac)
-            return AuditEntry(seq, at, actor, action, reference, json.loads(body), prev_mac, mac)
-        raise RuntimeError("could not append to the audit log (too much contention)")
+        with self.anchors.locked():
+            for _ in range(_APPEND_ATTEMPTS):
+                try:
+                    with Session(self._engine, future=True) as session, session.begin():
+                        last = _last(session)
+                        problem = self._broken(session, last)
+                        if problem is None:
+                            seq, prev_mac = (last.seq + 1, last.mac) if last else (1, GENESIS)
+                            mac = self.mac(seq, at, actor, action, reference, body, prev_mac)
+                            session.add(AuditRow(seq=seq, at=at, actor=actor, action=action,
+                                                 reference=reference, detail=body,
+                                                 prev_mac=prev_mac, mac=mac))
+                except IntegrityError:
+                    continue
+                if problem is not None:
+                    self.anchors.keep_aside(_utc(at), actor, action, reference, body)
+                    break
+                self.anchors.advance_head(seq, mac)
+                break
+            else:
+                raise RuntimeError("could not append to the audit log (too much contention)")
+        if problem is not None:
+            self._raise_alarm(problem)
+            return AuditEntry(0, at, actor, action, reference, json.loads(body), "", "")
+        self._alarm = None
+        self._maybe_checkpoint(seq, mac)
+        return AuditEntry(seq, at, actor, action, reference, json.loads(body), prev_mac, mac)
+
+    def _broken(self, session: Session, last: Any) -> str | None:
+        """Why appending to the database would hide something; None if the chain is whole."""
+        if not self.anchors.enabled:
+            return None
+        problem = self._short_of_head(session, last)
+        if problem is None and self.anchors.has_kept_aside():  # e.g. the rows were restored
+            problem = ("audit entries are kept aside in audit.pending: they go into the chain "
+                       "first (familyvoice audit resume)")
+        return problem
+
+    def _short_of_head(self, session: Session, last: Any) -> str | None:
+        try:
+            head = self.anchors.read_head()
+        except HeadUnreadable as unreadable:
+            return str(unreadable)
+        end = last.seq if last is not None else 0
+        if head is None:
+            if last is None:
+                return None  # a new log
+            return (f"the audit head file is missing while the database holds entries up to "
+                    f"{end}: whether newer ones were deleted cannot be told")
+        head_seq, head_mac = head
+        if end < head_seq:
+            return (f"the audit log in the database ends at entry {end} but entry {head_seq} "
+                    f"was written: newest entries deleted")
+        mac = last.mac if end == head_seq else session.execute(
+            select(AuditRow.mac).where(AuditRow.seq == head_seq)).scalar()
+        if mac is None:
+            return f"entry {head_seq}, the newest written, is missing from the database: deleted"
+        if not hmac.compare_digest(mac, head_mac):
+            return f"entry {head_seq} is not the entry that was written (replaced)"
+        return None
+
+    def _raise_alarm(self, problem: str) -> None:
+        self._alarm = problem
+        said, when = self._alarm_logged
+        if said != problem or time.monotonic() - when >= _ALARM_LOG_EVERY:
+            log.error("audit.alarm", problem=problem,
+                      action="officers can go on working; entries are kept aside until "
+                             "`familyvoice audit resume`; run `familyvoice audit verify`")
+            self._alarm_logged = (problem, time.monotonic())
+
+    # --- checkpoints ---------------------------------------------------------------------------
+
+    def check(self) -> str | None:
+        """Does the chain still reach its head? Raises or clears the alarm, and signs a
+        checkpoint if the chain has moved on since the last one. Run at start and every
+        ``CHECKPOINT_INTERVAL`` seconds by the console."""
+        with self.anchors.locked(), Session(self._engine, future=True) as session:
+            last = _last(session)
+            problem = self._broken(session, last)
+        if problem is not None:
+            self._raise_alarm(problem)
+            return problem
+        self._alarm = None
+        if last is not None and last.seq != self._checkpointed[0]:
+            self._checkpoint(last.seq, last.mac)
+        return None
+
+    def _maybe_checkpoint(self, seq: int, mac: str) -> None:
+        waited = time.monotonic() - self._checkpointed[1]
+        if seq % CHECKPOINT_EVERY == 0 or waited >= CHECKPOINT_INTERVAL:
+            self._checkpoint(seq, mac)
+
+    def _checkpoint(self, seq: int, mac: str) -> None:
+        if self._signing_key is None:
+            return
+        self._sink(sign_checkpoint(self._signing_key, seq, mac, dt.datetime.now(dt.timezone.utc)))
+        self._checkpointed = (seq, time.monotonic())
+
+    @property
+    def checkpoint_public_key(self) -> Ed25519PublicKey | None:
+        return self._signing_key.public_key() if self._signing_key is not None else None
+
+    # --- after the alarm -----------------------------------------------------------------------
+
+    def resume(self, actor: str = "cli") -> AuditEntry:
+        """Accept the chain as it now stands: record what it lost in a ``chain_resumed`` entry,
+        then append the entries kept aside, and move the head to the new end."""
+        now = dt.datetime.now(dt.timezone.utc)
+        with self.anchors.locked():
+            kept, unverified = self.anchors.kept_aside()
+            with Session(self._engine, future=True) as session, session.begin():
+                last = _last(session)
+                problem = self._broken(session, last)
+                if problem is None:
+                    raise AuditError("The audit log reaches its head and nothing is kept aside: "
+                                     "there is nothing to resume.")
+                try:
+                    head = self.anchors.read_head()
+                except HeadUnreadable:
+                    head = None
+                end, prev_mac = (last.seq, last.mac) if last is not None else (0, GENESIS)
+                head_seq, head_mac = head or (0, "")
+                detail = {"db_end": end, "head_seq": head_seq, "head_mac": head_mac,
+                          "kept_aside": len(kept), "kept_aside_unverified": unverified}
+                rows = [(max(end, head_seq) + 1, now, actor, "chain_resumed", None,
+                         _canonical_detail(detail))]
+                rows += [(rows[0][0] + n, dt.datetime.fromisoformat(entry["at"]), entry["actor"],
+                          entry["action"], entry["reference"], entry["detail"])
+                         for n, entry in enumerate(kept, start=1)]
+                for seq, at, who, action, reference, body in rows:
+                    mac = self.mac(seq, at, who, action, reference, body, prev_mac)
+                    session.add(AuditRow(seq=seq, at=at, actor=who, action=action,
+                                         reference=reference, detail=body, prev_mac=prev_mac,
+                                         mac=mac))
+                    prev_mac = mac
+            self.anchors.advance_head(rows[-1][0], prev_mac)
+            self.anchors.forget_kept_aside()
+        self._alarm = None
+        log.warning("audit.resumed", db_end=end, head_seq=head_seq, kept_aside=len(kept))
+        self._checkpoint(rows[-1][0], prev_mac)
+        seq, at, who, action, reference, body = rows[0]
+        return AuditEntry(seq, at, who, action, reference, detail, "", "")
+
+    # --- reading -------------------------------------------------------------------------------
 
     def entries(self, *, reference: str | None = None, newest_first: bool = False,
                 limit: int | None = None) -> list[AuditEntry]:
@@ -140,75 +305,21 @@ class AuditLog:
         with Session(self._engine, future=True) as session:
             return [_entry(row) for row in session.execute(query).scalars()]
 
-    def _walk(self) -> Iterator[AuditRow]:
+    def walk(self) -> Iterator[AuditRow]:
         with Session(self._engine, future=True) as session:
             query = select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)
             yield from session.execute(query).scalars()
 
-    def verify(self, max_problems: int = 20) -> Verification:
-        """Walk the whole chain and say what, if anything, was changed."""
-        result = Verification()
-        expected_seq, prev_mac = 1, GENESIS
-        macs: dict[int, str] = {}
-        for row in self._walk():
-            result.entries += 1
-            if row.seq != expected_seq:
-                result.problems.append(
-                    f"entry {expected_seq} is missing (the next entry is {row.seq}): deleted"
-                    if row.seq > expected_seq else f"entry {row.seq} is out of order"
-                )
-            if row.prev_mac != prev_mac:
-                result.problems.append(
-                    f"entry {row.seq} does not follow the entry before it: entries deleted, reordered or replaced"
-                )
-            computed = self._mac(row.seq, row.at, row.actor, row.action, row.reference, row.detail, row.prev_mac)
-            if not hmac.compare_digest(computed, row.mac):
-                result.problems.append(f"entry {row.seq} was altered (its MAC does not match)")
-            macs[row.seq] = row.mac
-            expected_seq, prev_mac = row.seq + 1, row.mac
-            if len(result.problems) >= max_problems:
-                return result
-        try:
-            head = self._read_head()
-        except ValueError as error:
-            result.problems.append(str(error))
-            return result
-        if head is not None:
-            head_seq, head_mac = head
-            if macs.get(head_seq) is None:
-                result.problems.append(
-                    f"the log ends at entry {expected_seq - 1} but entry {head_seq} was written: newest entries deleted"
-                )
-            elif not hmac.compare_digest(macs[head_seq], head_mac):
-                result.problems.append(f"entry {head_seq} is not the entry that was written (replaced)")
-        return result
 
-    # --- the head file: the newest (seq, mac) we know was written, outside the database ------
+def open_audit_log(engine: Engine, key: ConsoleKey, keys_dir: Path) -> AuditLog:
+    """The console's audit log: MAC'd and signed with keys from ``console.key``, anchored in
+    the keys directory beside it."""
+    return AuditLog(engine, key.audit_mac_key, keys_dir, key.checkpoint_signing_key)
 
-    def _read_head(self) -> tuple[int, str] | None:
-        if self._head_path is None:
-            return None
-        try:
-            seq, mac = self._head_path.read_text(encoding="ascii").split()
-            return int(seq), mac
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            raise ValueError(f"the audit head file {self._head_path} is unreadable") from None
 
-    def _advance_head(self, seq: int, mac: str) -> None:
-        if self._head_path is None:
-            return
-        try:
-            current = self._read_head()
-        except ValueError:
-            current = None  # damaged: the new head replaces it
-        if current is not None and current[0] >= seq:
-            return  # another process got further; a head behind the end is still a valid anchor
-        temporary = self._head_path.with_name(f".{HEAD_FILE}.{secrets.token_hex(4)}")
-        temporary.write_text(f"{seq} {mac}\n", encoding="ascii")
-        os.replace(temporary, self._head_path)
-
+def _last(session: Session) -> Any:
+    return session.execute(
+        select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)).first()
 
 def _entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(row.seq, row.at, row.actor, row.action, row.reference, json.loads(row.detail),

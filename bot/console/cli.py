@@ -1,4 +1,5 @@
-"""``familyvoice officers add|disable|reset-mfa|list``, ``audit verify`` and ``console``.
+"""``familyvoice officers add|disable|reset-mfa|list``,
+``audit verify|resume|checkpoint-key`` and ``console``.
 
 Wired into ``bot/cli.py`` by :func:`add_console_commands`. Passwords are read from a prompt
 (twice) or, for scripts, one line on stdin with ``--password-stdin``; never from the command
@@ -11,6 +12,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -19,14 +21,14 @@ from bot.console.tables import ROLES
 
 def _services(cfg: Settings) -> tuple[Any, Any]:
     from bot.console.accounts import Accounts
-    from bot.console.audit import HEAD_FILE, AuditLog
+    from bot.console.audit import open_audit_log
     from bot.console.consolekey import load_console_key
     from bot.store import Store
 
     store = Store(cfg.db_url)
     store.create_all()
     key = load_console_key(cfg.keys_dir, create=True)
-    audit = AuditLog(store.engine, key.audit_mac_key, cfg.keys_dir / HEAD_FILE)
+    audit = open_audit_log(store.engine, key, cfg.keys_dir)
     return Accounts(store.engine, key, audit), audit
 
 
@@ -84,8 +86,9 @@ def cmd_officers_list(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace, cfg: Settings) -> int:
-    from bot.console.audit import HEAD_FILE, AuditLog
+def _audit_log(cfg: Settings) -> Any:
+    """The audit log as the console keeps it; None (and why, on stderr) without the console key."""
+    from bot.console.audit import open_audit_log
     from bot.console.consolekey import ConsoleKeyError, load_console_key
     from bot.store import Store
 
@@ -93,17 +96,73 @@ def cmd_audit_verify(args: argparse.Namespace, cfg: Settings) -> int:
         key = load_console_key(cfg.keys_dir, create=False)
     except ConsoleKeyError as problem:
         print(problem, file=sys.stderr)
-        return 2
+        return None
     store = Store(cfg.db_url)
     store.create_all()
-    result = AuditLog(store.engine, key.audit_mac_key, cfg.keys_dir / HEAD_FILE).verify()
+    return open_audit_log(store.engine, key, cfg.keys_dir)
+
+
+def cmd_audit_verify(args: argparse.Namespace, cfg: Settings) -> int:
+    import structlog
+
+    from bot.console.audit_anchors import read_checkpoints
+    from bot.console.audit_verify import verify
+
+    audit = _audit_log(cfg)
+    if audit is None:
+        return 2
+    try:
+        checkpoints = read_checkpoints(args.checkpoints)
+    except OSError as problem:
+        print(f"Cannot read the log file: {problem}", file=sys.stderr)
+        return 2
+    result = verify(audit, checkpoints)
+    held = f"; {result.checkpoints} signed checkpoints held against it" if args.checkpoints else ""
+    for note in result.acknowledged:
+        print(f"  (acknowledged) {note}")
     if result.ok:
-        print(f"The audit log is intact: {result.entries} entries, each chained to the one before.")
+        print(f"The audit log is intact: {result.entries} entries, each chained to the one "
+              f"before{held}.")
         return 0
-    print(f"The audit log has been tampered with ({result.entries} entries read):", file=sys.stderr)
+    structlog.get_logger(__name__).error("audit.alarm", problems=len(result.problems),
+                                         problem=result.problems[0])
+    print(f"The audit log has been tampered with ({result.entries} entries read{held}):",
+          file=sys.stderr)
     for problem in result.problems:
         print(f"  - {problem}", file=sys.stderr)
     return 1
+
+
+def cmd_audit_resume(args: argparse.Namespace, cfg: Settings) -> int:
+    from bot.console.audit import AuditError
+
+    audit = _audit_log(cfg)
+    if audit is None:
+        return 2
+    try:
+        entry = audit.resume()
+    except AuditError as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    detail = entry.detail
+    lost = (f"entries {detail['db_end'] + 1} to {detail['head_seq']} are recorded as lost"
+            if detail["head_seq"] > detail["db_end"]
+            else "the replaced entries are recorded as such")
+    print(f"Resumed the audit log at entry {entry.seq}: {lost}, and {detail['kept_aside']} entries "
+          "kept aside were added after it.")
+    return 0
+
+
+def cmd_audit_checkpoint_key(args: argparse.Namespace, cfg: Settings) -> int:
+    from cryptography.hazmat.primitives import serialization
+
+    audit = _audit_log(cfg)
+    if audit is None:
+        return 2
+    public = audit.checkpoint_public_key
+    print(public.public_bytes(serialization.Encoding.PEM,
+                              serialization.PublicFormat.SubjectPublicKeyInfo).decode(), end="")
+    return 0
 
 
 def cmd_console(args: argparse.Namespace, cfg: Settings) -> int:
@@ -145,7 +204,15 @@ def add_console_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParse
     officers.add_parser("list", help="every account, its role and state").set_defaults(func=cmd_officers_list)
 
     audit = sub.add_parser("audit", help="the console's audit log").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="check no entry was edited, deleted or reordered").set_defaults(func=cmd_audit_verify)
+    verify = audit.add_parser("verify", help="check no entry was edited, deleted or reordered")
+    verify.add_argument("--checkpoints", nargs="+", type=Path, default=[], metavar="LOGFILE",
+                        help="also hold the log against the signed checkpoints in these "
+                             "console logs")
+    verify.set_defaults(func=cmd_audit_verify)
+    audit.add_parser("resume", help="after an audit alarm: record the loss, add the entries kept "
+                     "aside, and go on").set_defaults(func=cmd_audit_resume)
+    audit.add_parser("checkpoint-key", help="the public key that checks the log's audit "
+                     "checkpoints (PEM)").set_defaults(func=cmd_audit_checkpoint_key)
 
     console = sub.add_parser("console", help="run the duty officers' console (needs the private key's passphrase)")
     console.add_argument("--host", default="127.0.0.1")

@@ -1,9 +1,11 @@
 """The console's own secret: a key file beside the unit's keys, never in the database.
 
-``console.key`` (0600) holds 32 random bytes, hex. Two keys are derived from it (HKDF-SHA256),
-one per job, so neither use weakens the other:
+``console.key`` (0600) holds 32 random bytes, hex. Keys are derived from it (HKDF-SHA256),
+one per job, so no use weakens another:
 - the audit log's HMAC key: whoever can write to the database but not read this file cannot
   forge, edit, reorder or delete audit entries without ``familyvoice audit verify`` noticing;
+- the audit checkpoints' Ed25519 signing key: the checkpoints written to the console's log
+  can be checked by anyone given its public key, and made only by the console;
 - the key that encrypts officers' TOTP secrets (AES-256-GCM), so a stolen database does not
   hand out second factors;
 - the MAC key of officers' case events and rating changes, and of `keys reseal`'s attestations
@@ -56,6 +58,10 @@ class ConsoleKey:
 
     def signing_key(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self._derive(b"forward-signing"))
+
+    @property
+    def checkpoint_signing_key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self._derive(b"audit-checkpoint"))
 
     def encrypt_totp(self, secret: str, username: str) -> bytes:
         """Encrypt a TOTP secret, bound to its account (a secret copied onto another row fails)."""

@@ -38,8 +38,9 @@ def render(template: str, request: web.Request, context: Mapping[str, Any] | Non
     """Render a page with what every page needs: the session, its CSRF token and the clock.
     Read at render time (not by a context-processor middleware) so pages rendered by the error
     middleware or after a view set the token get them too."""
-    from bot.console.appkeys import CONFIG
+    from bot.console.appkeys import AUDIT, CONFIG
 
     full = {"current": request.get(SESSION_KEY), "csrf": request.get(CSRF_KEY, ""),
-            "now": request.app[CONFIG].clock(), **(context or {})}
+            "now": request.app[CONFIG].clock(), "audit_alarm": request.app[AUDIT].alarm,
+            **(context or {})}
     return aiohttp_jinja2.render_template(template, request, full, status=status)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.console.app import init_app
 from bot.console.appkeys import ACCOUNTS, AUDIT, STORE
+from bot.console.audit_verify import verify
 from tests.bot.test_store import postgres_admin, postgres_url  # noqa: F401 - the PostgreSQL fixtures
 from tests.console.conftest import NOON, PASSWORD, make_referral, post_form, queue_referral, sign_in
 
@@ -31,6 +32,6 @@ async def test_the_whole_console_works_on_postgresql(config, postgres_url, aioht
                             page=page)
     assert reply.status == 303
     assert "FV-PGPG-AAAA" in await (await client.get("/?stage=decided")).text()
-    result = app[AUDIT].verify()
+    result = verify(app[AUDIT])
     assert result.ok and result.entries >= 5, result.problems
     app[STORE].engine.dispose()

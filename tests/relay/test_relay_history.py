@@ -38,7 +38,7 @@ def console(intake, tmp_path, monkeypatch):
     monkeypatch.setattr(passwords, "DEFAULT_COST", passwords.ScryptCost(n=2**4, r=8, p=1))
     key = ConsoleKey(os.urandom(32))
     engine = intake.store.engine
-    audit = AuditLog(engine, key.audit_mac_key, tmp_path / "audit.head")
+    audit = AuditLog(engine, key.audit_mac_key, tmp_path)
     records = ConsoleRecords(key)
     integrity = Integrity(Verifier.of(intake.signer.public_key), records)
     casework = Casework(engine, intake.public_key, audit, integrity=integrity, forward=True)
