@@ -1,9 +1,9 @@
-"""Officers' accounts: created and disabled from the CLI, signed in with password + TOTP.
+"""Officers' accounts: created, disabled and unlocked from the CLI; password hash and TOTP.
 
-Every failure looks the same from outside: an unknown username, a wrong password, a disabled
-or a locked account all get ``None`` after the same scrypt work, so neither the answer nor its
-timing says which usernames exist. Five failures in a row (password or code) lock the account
-for a minute, doubling with each further failure up to an hour; a full sign-in resets it.
+Signing in (the order of the checks, the lock-outs, the audit) is ``bot/console/signin.py``;
+this module answers what it asks about an account. A TOTP code is good once: using one is a
+conditional update of the last step used, so a code sent twice at the same moment is taken
+by one request only.
 """
 
 from __future__ import annotations
@@ -11,28 +11,27 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
 import pyotp
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.console import passwords
 from bot.console.audit import AuditLog
 from bot.console.consolekey import ConsoleKey
+from bot.console.lockout import Lockout
 from bot.console.tables import ROLES, OfficerRow, SessionRow
 
-LOCK_AFTER = 5
-FIRST_LOCK = dt.timedelta(minutes=1)
-LONGEST_LOCK = dt.timedelta(hours=1)
 TOTP_ISSUER = "FamilyVoice duty console"
 _TOTP_STEP = 30
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> dt.datetime:
@@ -57,15 +56,15 @@ class Officer:
         return self.role == "manager"
 
 
+@dataclass(frozen=True)
+class Credentials:
+    officer: Officer
+    password_hash: str = field(repr=False)
+
+
 def as_officer(row: OfficerRow) -> Officer:
-    return Officer(row.id, row.username, row.role, bool(row.active), bool(row.totp_confirmed), row.locked_until)
-
-
-def lock_for(failures: int) -> dt.timedelta | None:
-    """How long the account is locked after ``failures`` failures in a row (None: not locked)."""
-    if failures < LOCK_AFTER:
-        return None
-    return min(FIRST_LOCK * 2 ** (failures - LOCK_AFTER), LONGEST_LOCK)
+    return Officer(row.id, row.username, row.role, bool(row.active), bool(row.totp_confirmed),
+                   row.locked_until)
 
 
 class Accounts:
@@ -74,6 +73,7 @@ class Accounts:
         self._key = key
         self._audit = audit
         self._now = clock
+        self.lockout = Lockout(engine, key.source_key)
 
     # --- the CLI's side ---------------------------------------------------------------------
 
@@ -108,6 +108,18 @@ class Accounts:
         """Forget the authenticator; the officer enrols a new one at the next sign-in."""
         self._change(username, "mfa_reset", totp_secret=None, totp_confirmed=False, totp_last_step=0)
 
+    def unlock(self, username: str) -> None:
+        """End every lock-out of the account (wherever the failures came from)."""
+        officer = self._find(username)
+        self.lockout.unlock(officer.id)
+        self._audit.append("cli", "officer_unlocked", detail={"officer": officer.username})
+
+    def _find(self, username: str) -> Officer:
+        found = self.credentials(username)
+        if found is None:
+            raise AccountError(f"There is no account called {username}.")
+        return found.officer
+
     def _change(self, username: str, action: str, **values: object) -> None:
         with Session(self._engine, future=True) as session, session.begin():
             row = session.execute(select(OfficerRow).where(OfficerRow.username == username.lower())).scalar_one_or_none()
@@ -127,56 +139,20 @@ class Accounts:
             row = session.get(OfficerRow, officer_id)
             return as_officer(row) if row is not None else None
 
-    # --- signing in -------------------------------------------------------------------------
+    # --- what signing in needs (the steps themselves are in bot/console/signin.py) ----------
 
-    def check_password(self, username: str, password: str) -> Officer | None:
-        """The account if the password is right and the account usable; otherwise None, after
-        the same work whatever the reason."""
-        now = self._now()
-        with Session(self._engine, future=True) as session, session.begin():
+    def credentials(self, username: str) -> Credentials | None:
+        with Session(self._engine, future=True) as session:
             row = session.execute(
                 select(OfficerRow).where(OfficerRow.username == username.strip().lower())
             ).scalar_one_or_none()
-            locked = row is not None and row.locked_until is not None and row.locked_until > now
-            if row is None or not row.active or locked:
-                passwords.verify_password(password, passwords.dummy_hash())
-                why = "unknown" if row is None else "disabled" if not row.active else "locked"
-                actor = "unknown" if row is None else row.username
-                good = False
-            else:
-                good = passwords.verify_password(password, row.password_hash)
-                why, actor = "password", row.username
-                if good and passwords.needs_rehash(row.password_hash):
-                    row.password_hash = passwords.hash_password(password)
-                officer = as_officer(row)
-        if not good:
-            self._audit.append(actor, "login_failed", detail={"step": "password", "why": why}, at=now)
-            if why == "password":
-                self.record_failure(officer.id)
-            return None
-        return officer
+            return Credentials(as_officer(row), row.password_hash) if row is not None else None
 
-    def record_failure(self, officer_id: int) -> bool:
-        """Count a failed password or code; True if the account is now locked."""
-        now = self._now()
-        with Session(self._engine, future=True) as session, session.begin():
-            row = session.get(OfficerRow, officer_id)
-            row.failed_logins += 1
-            lock = lock_for(row.failed_logins)
-            if lock is not None:
-                row.locked_until = now + lock
-            username, failures = row.username, row.failed_logins
-        if lock is not None:
-            self._audit.append(username, "locked_out", detail={"failures": failures, "seconds": int(lock.total_seconds())}, at=now)
-        return lock is not None
-
-    def signed_in(self, officer_id: int) -> None:
-        """Both factors passed: forget earlier failures and audit the sign-in."""
-        with Session(self._engine, future=True) as session, session.begin():
-            row = session.get(OfficerRow, officer_id)
-            row.failed_logins, row.locked_until = 0, None
-            username = row.username
-        self._audit.append(username, "login", at=self._now())
+    def store_new_hash(self, officer_id: int, password: str) -> None:
+        """A right password under an old cost: keep it hashed with today's."""
+        with self._engine.begin() as connection:
+            connection.execute(update(OfficerRow).where(OfficerRow.id == officer_id)
+                               .values(password_hash=passwords.hash_password(password)))
 
     # --- the second factor ------------------------------------------------------------------
 
@@ -200,28 +176,50 @@ class Accounts:
             secret = self._key.decrypt_totp(row.totp_secret, row.username)
             return pyotp.TOTP(secret).provisioning_uri(name=row.username, issuer_name=TOTP_ISSUER)
 
-    def check_code(self, officer_id: int, code: str, *, enrolling: bool = False) -> bool:
-        """True if ``code`` is the authenticator's current code (30 s either side), not used before.
-        When ``enrolling``, a right code also confirms the authenticator."""
+    def use_code(self, officer_id: int, code: str, now: dt.datetime, *, enrolling: bool = False,
+                 then: Callable[[Connection], T | None] | None = None) -> T | bool | None:
+        """Use up ``code`` if it is the authenticator's code for now (30 s either side) and no
+        code of this or a later step was used before. When ``enrolling``, a right code also
+        confirms the authenticator. ``then`` runs in the same transaction (finishing the
+        sign-in): if it returns None, the code is not used up after all. Returns what ``then``
+        returned (True without it), or None for a code that is not good."""
         code = re.sub(r"\s", "", code or "")
-        now = self._now()
-        good = False
-        with Session(self._engine, future=True) as session, session.begin():
+        with Session(self._engine, future=True) as session:
             row = session.get(OfficerRow, officer_id)
-            if row is not None and row.totp_secret is not None and row.totp_confirmed != enrolling:
-                totp = pyotp.TOTP(self._key.decrypt_totp(row.totp_secret, row.username))
-                current = int(now.timestamp()) // _TOTP_STEP
-                for step in (current - 1, current, current + 1):
-                    if step > row.totp_last_step and hmac.compare_digest(totp.at(step * _TOTP_STEP), code):
-                        row.totp_last_step, good = step, True
-                        if enrolling:
-                            row.totp_confirmed = True
-                        break
-            username = row.username if row is not None else "unknown"
-        if good and enrolling:
-            self._audit.append(username, "mfa_enrolled", at=now)
-        if not good:
-            self._audit.append(username, "login_failed", detail={"step": "code"}, at=now)
-            if row is not None:
-                self.record_failure(officer_id)
-        return good
+            if row is None or row.totp_secret is None or bool(row.totp_confirmed) == enrolling:
+                return None
+            secret, last_step = row.totp_secret, row.totp_last_step
+            totp = pyotp.TOTP(self._key.decrypt_totp(secret, row.username))
+        current = int(now.timestamp()) // _TOTP_STEP
+        for step in (current - 1, current, current + 1):
+            if step > last_step and hmac.compare_digest(totp.at(step * _TOTP_STEP), code):
+                return self._use_step(officer_id, secret, step, enrolling, then)
+        return None
+
+    def _use_step(self, officer_id: int, secret: bytes, step: int, enrolling: bool,
+                  then: Callable[[Connection], T | None] | None) -> T | bool | None:
+        """Record ``step`` as used, only if no request has used it (or a later one) meanwhile."""
+        values: dict[str, object] = {"totp_last_step": step}
+        if enrolling:
+            values["totp_confirmed"] = True
+        try:
+            with self._engine.begin() as connection:
+                used = connection.execute(
+                    update(OfficerRow)
+                    .where(OfficerRow.id == officer_id, OfficerRow.totp_last_step < step,
+                           OfficerRow.totp_secret == secret,
+                           OfficerRow.totp_confirmed == (not enrolling))
+                    .values(**values)
+                ).rowcount
+                if used != 1:
+                    return None
+                done = then(connection) if then is not None else True
+                if done is None:
+                    raise _Undo
+                return done
+        except _Undo:
+            return None
+
+
+class _Undo(Exception):
+    """Roll the transaction back: what had to happen with the code could not."""

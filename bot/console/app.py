@@ -17,7 +17,9 @@ from bot import invisible
 from bot.console import middleware
 from bot.console.accounts import Accounts
 from bot import signing_keys
-from bot.console.appkeys import ACCOUNTS, AUDIT, CASEWORK, CONFIG, INTEGRITY, SESSIONS, STORE
+from bot.console.appkeys import (
+    ACCOUNTS, AUDIT, CASEWORK, CONFIG, INTEGRITY, SESSIONS, SIGN_IN, STORE,
+)
 from bot.console.audit import CHECKPOINT_INTERVAL, open_audit_log
 from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig, config_from_env
@@ -26,6 +28,7 @@ from bot.console.integrity import ConsoleRecords, Integrity
 from bot.console.opening import parse_when
 from bot.console.routes import setup_routes
 from bot.console.sessions import Sessions
+from bot.console.signin import SignIn
 from bot.origin import Verifier
 from bot.store import Store
 
@@ -75,6 +78,7 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     app[INTEGRITY] = integrity
     app[CASEWORK] = Casework(store.engine, config.unit_keys.public_key(), audit, config.clock,
                              integrity=integrity, forward=config.forward)
+    app[SIGN_IN] = SignIn(app[ACCOUNTS], app[SESSIONS], audit, config.clock)
 
     env = aiohttp_jinja2.setup(
         app,

@@ -10,6 +10,7 @@ from bot.console.casework import Casework
 from bot.console.config import ConsoleConfig
 from bot.console.integrity import Integrity
 from bot.console.sessions import Sessions
+from bot.console.signin import SignIn
 from bot.store import Store
 
 CONFIG = web.AppKey("config", ConsoleConfig)
@@ -17,5 +18,6 @@ STORE = web.AppKey("store", Store)
 AUDIT = web.AppKey("audit", AuditLog)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
+SIGN_IN = web.AppKey("sign_in", SignIn)
 CASEWORK = web.AppKey("casework", Casework)
 INTEGRITY = web.AppKey("integrity", Integrity)

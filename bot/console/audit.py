@@ -74,6 +74,8 @@ ACTIONS = {
     "officer_added": "account created",
     "officer_disabled": "account disabled",
     "mfa_reset": "authenticator reset",
+    "officer_unlocked": "account unlocked",
+    "source_throttled": "sign-ins refused from one address after many failures",
     "chain_resumed": "audit log resumed after entries were lost",
 }
 

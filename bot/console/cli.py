@@ -1,4 +1,4 @@
-"""``familyvoice officers add|disable|reset-mfa|list``,
+"""``familyvoice officers add|disable|reset-mfa|unlock|list``,
 ``audit verify|resume|checkpoint-key`` and ``console``.
 
 Wired into ``bot/cli.py`` by :func:`add_console_commands`. Passwords are read from a prompt
@@ -75,6 +75,10 @@ def cmd_officers_disable(args: argparse.Namespace, cfg: Settings) -> int:
 
 def cmd_officers_reset_mfa(args: argparse.Namespace, cfg: Settings) -> int:
     return _change(args, cfg, "reset_mfa", "Reset {0}'s authenticator; they set up a new one at the next sign-in.")
+
+
+def cmd_officers_unlock(args: argparse.Namespace, cfg: Settings) -> int:
+    return _change(args, cfg, "unlock", "Unlocked {0}: earlier failed sign-ins no longer count.")
 
 
 def cmd_officers_list(args: argparse.Namespace, cfg: Settings) -> int:
@@ -170,6 +174,7 @@ def cmd_console(args: argparse.Namespace, cfg: Settings) -> int:
 
     from bot import keys
     from bot.console.app import init_app
+    from bot.console.client_address import BadProxySetting
     from bot.console.config import config_from_env
 
     if not (os.environ.get(keys.PASSPHRASE_ENV) or os.environ.get(keys.PASSPHRASE_FILE_ENV)):
@@ -177,7 +182,7 @@ def cmd_console(args: argparse.Namespace, cfg: Settings) -> int:
             os.environ[keys.PASSPHRASE_FILE_ENV] = str(cfg.dev_passphrase_path)
     try:
         config = config_from_env()
-    except keys.KeyFileError as problem:
+    except (keys.KeyFileError, BadProxySetting) as problem:
         print(f"The console cannot start: {problem}", file=sys.stderr)
         return 2
     web.run_app(init_app(config), host=args.host, port=args.port,
@@ -197,6 +202,7 @@ def add_console_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParse
     for name, func, text in (
         ("disable", cmd_officers_disable, "disable an account and end its sessions"),
         ("reset-mfa", cmd_officers_reset_mfa, "forget an account's authenticator (lost phone)"),
+        ("unlock", cmd_officers_unlock, "end an account's lock-outs after failed sign-ins"),
     ):
         command = officers.add_parser(name, help=text)
         command.add_argument("username")

@@ -8,6 +8,10 @@ The private key's passphrase comes from FAMILYVOICE_KEY_PASSPHRASE or the file n
 FAMILYVOICE_KEY_PASSPHRASE_FILE, is used once to load the key, and is then dropped (also from
 this process's environment): it is never written anywhere.
 
+FAMILYVOICE_CONSOLE_TRUSTED_PROXIES names the reverse proxies in front of the console whose
+X-Forwarded-For is believed when counting failed sign-ins per client address (see
+bot/console/client_address.py); unset, the TCP peer is the client.
+
 FAMILYVOICE_CONSOLE_DEV_HTTP=1 is the development switch for plain HTTP on localhost (``make
 run`` sets it): the session cookie loses its ``__Host-`` prefix and ``Secure`` flag, which a
 browser would otherwise refuse over http://. Never set it where the console is reached over a
@@ -27,6 +31,7 @@ from bot.sealing import UnitKeys, UnitPrivateKey
 from bot.xwing import check_supported
 from bot.config import settings
 from bot.console.accounts import Clock, utc_now
+from bot.console.client_address import TRUSTED_PROXIES_ENV, Network, parse_trusted_proxies
 from bot.console.sessions import ABSOLUTE, IDLE
 
 DEV_HTTP_ENV = "FAMILYVOICE_CONSOLE_DEV_HTTP"
@@ -47,6 +52,7 @@ class ConsoleConfig:
     def unit_keys(self) -> UnitKeys:
         key = self.private_key
         return key if isinstance(key, UnitKeys) else UnitKeys.single(key)
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def session_cookie(self) -> str:
@@ -67,6 +73,8 @@ def config_from_env(environ: MutableMapping[str, str] | None = None) -> ConsoleC
     env = os.environ if environ is None else environ
     check_supported()  # notes are sealed with X-Wing: stop now if this machine cannot
     cfg = settings(env)
+    # before the key is loaded, so a wrong setting fails at once
+    trusted_proxies = parse_trusted_proxies(env.get(TRUSTED_PROXIES_ENV))
     passphrase = keys.passphrase_from_env(env)
     try:
         unit_keys = keys.load_unit_keys(cfg.keys_dir, passphrase)
@@ -74,4 +82,5 @@ def config_from_env(environ: MutableMapping[str, str] | None = None) -> ConsoleC
         env.pop(keys.PASSPHRASE_ENV, None)  # nothing this process starts or dumps inherits it
         del passphrase
     return ConsoleConfig(db_url=cfg.db_url, keys_dir=cfg.keys_dir, private_key=unit_keys,
-                         dev_http=dev_http_from_env(env), forward=cfg.forward_url is not None)
+                         dev_http=dev_http_from_env(env), forward=cfg.forward_url is not None,
+                         trusted_proxies=trusted_proxies)

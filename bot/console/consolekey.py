@@ -11,7 +11,8 @@ one per job, so no use weakens another:
 - the MAC key of officers' case events and rating changes, and of `keys reseal`'s attestations
   (bot/console/integrity.py): a database writer cannot forge or edit a decision;
 - an Ed25519 key the console signs what it forwards with (rating changes, decisions), whose
-  public half, ``console_signing_public.pem``, the relay and the receiver check it with.
+  public half, ``console_signing_public.pem``, the relay and the receiver check it with;
+- the key of the digests that name client addresses in sign-in counters and audit entries.
 
 The console (or the first ``officers``/``audit`` command) creates the file on first use; `keys
 init` does not need to know about it. Back it up with the private key: without it the audit
@@ -62,6 +63,10 @@ class ConsoleKey:
     @property
     def checkpoint_signing_key(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self._derive(b"audit-checkpoint"))
+
+    @property
+    def source_key(self) -> bytes:
+        return self._derive(b"client-address")
 
     def encrypt_totp(self, secret: str, username: str) -> bytes:
         """Encrypt a TOTP secret, bound to its account (a secret copied onto another row fails)."""

@@ -1,5 +1,5 @@
 """What views and middleware share about a request: where the session and CSRF token are
-kept on it, and how the console's cookies are set and cleared."""
+kept on it, who is asking, and how the console's cookies are set and cleared."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from typing import Any, Mapping
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.console.client_address import client_address
 from bot.console.config import ConsoleConfig
 
 SESSION_KEY = "fv.session"  # the CurrentSession, on the request
 CSRF_KEY = "fv.csrf"  # the token this request's forms must carry
 CSRF_FIELD = "csrf_token"
+
+
+def client_of(request: web.Request, config: ConsoleConfig) -> str:
+    """The client address failed sign-ins are counted against (proxies: see client_address)."""
+    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                          config.trusted_proxies)
 
 
 def set_cookie(response: web.StreamResponse, config: ConsoleConfig, name: str, value: str) -> None:

@@ -1,8 +1,10 @@
 """Server-side sessions: a random token in the cookie, its SHA-256 in the database.
 
 A session is "mfa" or "enrol" after the password (it can only reach the second-factor pages,
-for 5 minutes) and "active" after the code. Each step issues a NEW token and deletes the old
-row, so a token seen before sign-in is worthless after it. An active session ends after 30
+for 5 minutes, and gets ``CODE_TRIES`` codes) and "active" after the code. Each step issues a
+NEW token and deletes the old row, so a token seen before sign-in is worthless after it; the
+delete is conditional, so two requests racing to finish one sign-in cannot both succeed. An
+active session ends after 30
 minutes without a request or 12 hours after sign-in, at sign-out, and the moment its account is
 disabled or its authenticator reset (the row is deleted, and every lookup re-checks the account).
 """
@@ -15,8 +17,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from bot.console.accounts import Clock, Officer, as_officer, utc_now
@@ -25,7 +27,13 @@ from bot.console.tables import OfficerRow, SessionRow
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 PENDING = dt.timedelta(minutes=5)  # between the password and the code
+CODE_TRIES = 3  # per half-signed-in session; then the password again
 _TOKEN_BYTES = 32
+_TAKE_CODE_TRY = text("""
+    UPDATE console_sessions SET code_tries = code_tries + 1
+    WHERE token_hash = :token_hash AND stage <> 'active' AND code_tries < :tries
+    RETURNING code_tries
+""")
 
 
 def _digest(token: str) -> str:
@@ -57,14 +65,19 @@ class Sessions:
         self.absolute = absolute
 
     def create(self, officer_id: int, stage: str) -> str:
+        with self._engine.begin() as connection:
+            return self._insert(connection, officer_id, stage)
+
+    def _insert(self, connection: Connection, officer_id: int, stage: str) -> str:
         token = secrets.token_urlsafe(_TOKEN_BYTES)
         now = self._now()
-        with Session(self._engine, future=True) as session, session.begin():
-            # Sessions nobody came back to are otherwise only removed when looked up.
-            session.execute(delete(SessionRow).where(
-                (SessionRow.last_seen_at < now - self.idle) | (SessionRow.created_at < now - self.absolute)))
-            session.add(SessionRow(token_hash=_digest(token), officer_id=officer_id, stage=stage,
-                                   created_at=now, last_seen_at=now))
+        # Sessions nobody came back to are otherwise only removed when looked up.
+        connection.execute(delete(SessionRow).where(
+            (SessionRow.last_seen_at < now - self.idle)
+            | (SessionRow.created_at < now - self.absolute)))
+        connection.execute(insert(SessionRow).values(
+            token_hash=_digest(token), officer_id=officer_id, stage=stage, created_at=now,
+            last_seen_at=now, code_tries=0))
         return token
 
     def lookup(self, token: str | None) -> CurrentSession | None:
@@ -91,13 +104,27 @@ class Sessions:
             row.last_seen_at = now
             return CurrentSession(token, as_officer(officer), row.stage)
 
-    def advance(self, token: str, stage: str) -> str:
-        """Move a session on a step (e.g. to "active" after the code) under a NEW token."""
-        with Session(self._engine, future=True) as session, session.begin():
-            row = session.execute(select(SessionRow).where(SessionRow.token_hash == _digest(token))).scalar_one()
-            officer_id = row.officer_id
-            session.delete(row)
-        return self.create(officer_id, stage)
+    def take_code_try(self, token: str) -> int | None:
+        """Reserve one code try in this half-signed-in session: how many it has now had, or
+        None if it has had them all (or is gone)."""
+        with self._engine.begin() as connection:
+            return connection.execute(
+                _TAKE_CODE_TRY, {"token_hash": _digest(token), "tries": CODE_TRIES}).scalar()
+
+    def advance(self, current: CurrentSession, stage: str,
+                connection: Connection | None = None) -> str | None:
+        """Move a half-signed-in session on (to "active" after the code) under a NEW token;
+        None if another request already did, or it ended meanwhile. With ``connection``, in
+        the caller's transaction (the code is used up in the same one)."""
+        if connection is None:
+            with self._engine.begin() as own:
+                return self.advance(current, stage, own)
+        gone = connection.execute(delete(SessionRow).where(
+            SessionRow.token_hash == _digest(current.token), SessionRow.stage == current.stage,
+            SessionRow.stage != "active")).rowcount
+        if gone != 1:
+            return None
+        return self._insert(connection, current.officer.id, stage)
 
     def end(self, token: str) -> None:
         with Session(self._engine, future=True) as session, session.begin():

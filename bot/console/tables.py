@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
 )
@@ -54,8 +55,37 @@ class SessionRow(Base):
     stage = Column(String(8), nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
     last_seen_at = Column(UTCDateTime, nullable=False)
+    code_tries = Column(Integer, nullable=False, default=0, server_default="0")  # this session's
 
     __table_args__ = (CheckConstraint("stage IN ('mfa', 'enrol', 'active')", name="stage"),)
+
+
+class ThrottleRow(Base):
+    """A counter of failed sign-in tries: per client address, or per officer at a known address.
+
+    ``bucket`` names what is counted by keyed digests only (never an address or a username)."""
+
+    __tablename__ = "console_throttle"
+
+    bucket = Column(String(80), primary_key=True)
+    failures = Column(Integer, nullable=False)
+    window_started_at = Column(UTCDateTime, nullable=False)
+    locked_until = Column(UTCDateTime, nullable=True)
+
+
+class KnownSourceRow(Base):
+    """An address (keyed digest) an officer completed a sign-in from: lock-outs caused
+    elsewhere do not stop her there."""
+
+    __tablename__ = "console_known_sources"
+
+    officer_id = Column(
+        Integer, ForeignKey("console_officers.id", ondelete="CASCADE"), nullable=False
+    )
+    source = Column(String(32), nullable=False)
+    last_signed_in_at = Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (PrimaryKeyConstraint("officer_id", "source"),)
 
 
 class AuditRow(Base):

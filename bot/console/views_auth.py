@@ -10,18 +10,31 @@ from urllib.parse import parse_qs, urlsplit
 import segno
 from aiohttp import web
 
-from bot.console.appkeys import ACCOUNTS, AUDIT, CONFIG, SESSIONS
-from bot.console.http import CSRF_KEY, SESSION_KEY, clear_cookie, render, set_cookie, to_login
+from bot.console.appkeys import ACCOUNTS, AUDIT, CONFIG, SESSIONS, SIGN_IN
+from bot.console.http import (
+    CSRF_KEY, SESSION_KEY, clear_cookie, client_of, render, set_cookie, to_login,
+)
 from bot.console.sessions import CurrentSession, csrf_token
+from bot.console.signin import CodeOutcome, SourceThrottled
 
 # One answer for an unknown user, a wrong password, a disabled or a locked account.
 SIGN_IN_FAILED = ("That username and password did not work. After several failed tries, "
                   "signing in to the account is paused for a while.")
 CODE_FAILED = "That code did not work. Type the 6 digits your authenticator shows now."
+# Says nothing about any account: only that this address has failed too often.
+THROTTLED = ("Too many sign-ins have failed from your network. Wait {minutes} minutes, then "
+             "try again. If this keeps happening, tell your IT service desk.")
 
 
 async def health(request: web.Request) -> web.Response:
     return web.Response(text="ok")
+
+
+def _throttled_page(request: web.Request, throttled: SourceThrottled) -> web.Response:
+    seconds = int(throttled.retry_after.total_seconds())
+    response = _login_page(request, THROTTLED.format(minutes=max(1, seconds // 60)), status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _login_page(request: web.Request, message: str | None = None, status: int = 200) -> web.Response:
@@ -48,7 +61,11 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     config, sessions = request.app[CONFIG], request.app[SESSIONS]
     form = await request.post()
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
-    officer = await asyncio.to_thread(request.app[ACCOUNTS].check_password, username, password)
+    try:
+        officer = await asyncio.to_thread(request.app[SIGN_IN].password, username, password,
+                                          client_of(request, config))
+    except SourceThrottled as throttled:
+        return _throttled_page(request, throttled)
     if officer is None:
         return _login_page(request, SIGN_IN_FAILED, status=401)
     old = request.cookies.get(config.session_cookie)
@@ -63,24 +80,26 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 
 
 async def _second_factor(request: web.Request, enrolling: bool, template: str, context: dict) -> web.StreamResponse:
-    config, accounts, sessions = request.app[CONFIG], request.app[ACCOUNTS], request.app[SESSIONS]
+    config = request.app[CONFIG]
     current: CurrentSession = request[SESSION_KEY]
     form = await request.post()
-    good = await asyncio.to_thread(accounts.check_code, current.officer.id, str(form.get("code") or ""), enrolling=enrolling)
-    if not good:
-        officer = await asyncio.to_thread(accounts.get, current.officer.id)
-        if officer is None or officer.locked_until is not None and officer.locked_until > config.clock():
-            await asyncio.to_thread(sessions.end, current.token)
-            request.pop(SESSION_KEY, None)
-            request.pop(CSRF_KEY, None)  # the sign-in form gets its own token and cookie
-            response = _login_page(request, SIGN_IN_FAILED, status=401)
-            clear_cookie(response, config, config.session_cookie)
-            return response
+    try:
+        result = await asyncio.to_thread(request.app[SIGN_IN].code, current,
+                                         str(form.get("code") or ""), client_of(request, config),
+                                         enrolling=enrolling)
+    except SourceThrottled as throttled:
+        return _throttled_page(request, throttled)
+    if result.outcome is CodeOutcome.WRONG:
         return render(template, request, {**context, "message": CODE_FAILED}, status=401)
-    token = await asyncio.to_thread(sessions.advance, current.token, "active")  # a new id once signed in
-    await asyncio.to_thread(accounts.signed_in, current.officer.id)
+    if result.outcome in (CodeOutcome.START_AGAIN, CodeOutcome.REFUSED):  # the password again
+        request.pop(SESSION_KEY, None)
+        request.pop(CSRF_KEY, None)  # the sign-in form gets its own token and cookie
+        response = _login_page(request, SIGN_IN_FAILED, status=401)
+        if result.outcome is CodeOutcome.START_AGAIN:
+            clear_cookie(response, config, config.session_cookie)
+        return response
     redirect = web.HTTPSeeOther(str(request.app.router["queue"].url_for()))
-    set_cookie(redirect, config, config.session_cookie, token)
+    set_cookie(redirect, config, config.session_cookie, result.token)
     raise redirect
 
 
