@@ -29,7 +29,7 @@ from bot.references import new_reference
 from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
 from bot.slots import ANONYMOUS, NO, YES, is_known
 from bot.ratings import RatingChange, RatingState, apply_rating_change
-from bot.store import DuplicateReference, Store, StoredReferral
+from bot.store import AlreadyFiled, DuplicateReference, Store, StoredReferral
 from bot.triage import apply as apply_triage
 from bot.triage import triage
 
@@ -169,15 +169,18 @@ class Intake:
         now: datetime | None = None,
         attachments: Iterable[Attachment] = (),
     ) -> Receipt:
-        """Seal and queue a report. Submitting the same report twice returns the first receipt.
+        """Seal and queue a report, once per conversation: whoever else submits it, at any
+        time or at the same moment (sweeper, SMS close, another worker), gets the receipt of
+        the one referral that is filed.
 
-        ``attachments`` (e.g. photos sent by MMS) are sealed inside the referral itself.
+        ``attachments`` (e.g. photos sent by MMS) are sealed inside the referral itself; any
+        the filed referral lacks are added to it.
         """
         attachments = list(attachments)  # used on every try below
         conversation_key = self.conversation_key(conversation_id, events)
-        existing = self.store.find_by_conversation_key(conversation_key)
-        if existing is not None:
-            return Receipt(existing.reference, existing.priority, existing.emergency, existing.deadline, existing.status)
+        filed = self.store.filed(conversation_key)  # saves the work; the claim below is the guard
+        if filed is not None:
+            return self._already_filed(filed, conversation_key, attachments)
 
         received_at = now or datetime.now(timezone.utc)
         indexes = self.linker.indexes(child_identity(answers), received_at)
@@ -207,12 +210,34 @@ class Intake:
             ))
             try:
                 self.store.add_referral(
-                    row, forward=self.forward, also=linking_store.rows(reference, indexes, links, received_at)
+                    row, forward=self.forward,
+                    also=linking_store.rows(reference, indexes, links, received_at),
+                    attachments=[self._digest(attachment) for attachment in attachments],
                 )
+            except AlreadyFiled as first:  # sealed at the same moment by someone else
+                return self._already_filed(first, conversation_key, attachments)
             except DuplicateReference:
                 continue  # 40 random bits: a clash is rare, and a new reference fixes it
             return Receipt(reference, result.priority, result.emergency, result.deadline, status)
         raise RuntimeError("could not allocate a unique reference")
+
+    def _already_filed(self, filed: AlreadyFiled, conversation_key: str,
+                       attachments: list[Attachment]) -> Receipt:
+        """The filed referral's receipt, after adding what this caller held and it lacks (the
+        SMS close holds her photos; the sweeper racing it holds none)."""
+        existing = filed.referral
+        missing = [a for a in attachments if self._digest(a) not in filed.attachments]
+        if missing:
+            self.add_to_report(existing.reference, "(photos sent with the report)",
+                               attachments=missing)
+            self.store.note_attachments(conversation_key, [self._digest(a) for a in missing])
+        return Receipt(existing.reference, existing.priority, existing.emergency,
+                       existing.deadline, existing.status)
+
+    def _digest(self, attachment: Attachment) -> str:
+        """Which attachment this is, keyed so the claim's digests say nothing about a photo."""
+        body = f"familyvoice/attachment/v1|{attachment.content_type}|{attachment.data_b64}".encode()
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()[:32]
 
     def add_to_report(
         self, reference: str, text: str, *, at: datetime | None = None, attachments: Iterable[Attachment] = ()

@@ -4,6 +4,9 @@ Only what the queue needs to sort and filter is kept in the clear: reference, ti
 status, priority, emergency flag and deadline. Everything the reporter said is inside ``sealed``
 (see bot/sealing.py), so there are deliberately no name, text or phone number columns.
 ``conversation_key`` is a keyed HMAC of the conversation id made by the caller, never the id.
+A report is filed once per conversation key: its claim (``referral_claims``, the key as primary
+key) is written in the referral's own transaction, so of two callers sealing one conversation at
+once the database lets one through and the other gets :class:`AlreadyFiled`.
 
 Each referral and addition also carries the intake's signed statement (``origin``,
 ``origin_sig``: bot/origin.py). A referral's rating (priority, emergency, deadline) changes
@@ -35,9 +38,11 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Engine
@@ -70,6 +75,16 @@ class DuplicateReference(StoreError):
 
 class UnknownReference(StoreError):
     """No referral has this reference."""
+
+
+class AlreadyFiled(StoreError):
+    """This conversation was filed first by another caller: ``referral`` is that one, and
+    ``attachments`` the digests of what was sealed into it."""
+
+    def __init__(self, referral: "StoredReferral", attachments: frozenset[str]) -> None:
+        super().__init__(referral.reference)
+        self.referral = referral
+        self.attachments = attachments
 
 
 class UTCDateTime(TypeDecorator):
@@ -133,6 +148,18 @@ class ReferralRow(Base):
 
 # The duty officers' queue: most urgent first, then the nearest deadline.
 Index("ix_referrals_queue", ReferralRow.priority_rank.desc(), ReferralRow.deadline)
+
+
+class ClaimRow(Base):
+    """One report per conversation: the first to seal a conversation's report claims its key."""
+
+    __tablename__ = "referral_claims"
+
+    conversation_key = Column(String(128), primary_key=True)
+    reference = Column(
+        String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False
+    )
+    attachments = Column(Text, nullable=False, default="")  # keyed digests, space-separated
 
 
 class AddendumRow(Base):
@@ -303,18 +330,24 @@ class Store:
             return
         command.upgrade(config, "head")
 
-    def add_referral(self, row: StoredReferral, *, forward: bool = False, also: Iterable[Any] = ()) -> None:
-        """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken.
+    def add_referral(self, row: StoredReferral, *, forward: bool = False, also: Iterable[Any] = (),
+                     attachments: Iterable[str] = ()) -> None:
+        """Store a sealed referral; raises :class:`DuplicateReference` if the reference is taken
+        and :class:`AlreadyFiled` if its ``conversation_key`` is.
 
         With ``forward``, its outbox row for the case-management system is written in the
         same transaction (bot/outbox.py), so a crash cannot keep one without the other.
         ``also``: other rows that belong with it (its blind indexes), in the same transaction.
+        ``attachments``: digests of what was sealed into it, kept with the claim.
         """
         # Core inserts, one statement per table (the ORM's unit of work and a statement per
         # row took half the time of sealing a referral). The row mirrors the dataclass field
         # for field.
         fields = {field.name: getattr(row, field.name) for field in dataclasses.fields(row)}  # flat: no deep copy
         rows = [ReferralRow(**{**fields, "sealed": bytes(row.sealed)}), *also]
+        if row.conversation_key is not None:
+            rows.append(ClaimRow(conversation_key=row.conversation_key, reference=row.reference,
+                                 attachments=" ".join(attachments)))
         if forward:
             from bot import outbox
 
@@ -327,7 +360,10 @@ class Store:
                 for table, values in by_table.items():
                     connection.execute(table.insert(), values)
         except IntegrityError:
-            # The unique index is the real guard (two processes may race); check it was that.
+            # The unique keys are the real guard (two processes may race); say which it was.
+            filed = self.filed(row.conversation_key) if row.conversation_key is not None else None
+            if filed is not None and filed.referral.reference != row.reference:
+                raise filed from None
             if self.get(row.reference) is not None:
                 raise DuplicateReference(row.reference) from None
             raise
@@ -350,13 +386,29 @@ class Store:
             return [_referral(row) for row in found]
 
     def find_by_conversation_key(self, key: str) -> Optional[StoredReferral]:
-        """The first referral submitted from this conversation, so it is not submitted twice."""
-        table = ReferralRow.__table__
+        """The referral filed from this conversation, so it is not filed twice."""
+        filed = self.filed(key)
+        return filed.referral if filed is not None else None
+
+    def filed(self, key: str) -> Optional[AlreadyFiled]:
+        """The claim on this conversation key, if it was filed: its referral and attachments."""
+        claims, table = ClaimRow.__table__, ReferralRow.__table__
         with self.engine.connect() as connection:
             found = connection.execute(
-                select(table).where(table.c.conversation_key == key).order_by(table.c.id).limit(1)
+                select(table, claims.c.attachments)
+                .join(claims, claims.c.reference == table.c.reference)
+                .where(claims.c.conversation_key == key)
             ).first()
-        return _referral(found) if found is not None else None
+        if found is None:
+            return None
+        return AlreadyFiled(_referral(found), frozenset(found.attachments.split()))
+
+    def note_attachments(self, key: str, digests: Iterable[str]) -> None:
+        """Attachments added to a conversation's referral after it was filed."""
+        claims = ClaimRow.__table__
+        with self.engine.begin() as connection:
+            connection.execute(update(claims).where(claims.c.conversation_key == key).values(
+                attachments=claims.c.attachments + " " + " ".join(digests)))
 
     def list_queue(
         self,

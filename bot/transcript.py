@@ -77,8 +77,10 @@ def turns(events: Iterable[dict[str, Any]]) -> list[Turn]:
 
 
 def report_started_at(events: Iterable[dict[str, Any]]) -> str:
-    """When the reporter first wrote in this report: with the conversation id, it names the report."""
-    for event in current_report_events(events):
+    """When the reporter first wrote in this report: with the conversation id, it names the report.
+    Her attempts to come back to an earlier report are not this one, so every path that seals
+    it (given them or not) names it alike."""
+    for event in without_followup_turns(current_report_events(events)):
         if event.get("event") == "user":
             return _iso(event.get("timestamp"))
     return ""
