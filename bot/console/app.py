@@ -71,7 +71,8 @@ def init_app(config: ConsoleConfig | None = None) -> web.Application:
     app[STORE] = store
     app[AUDIT] = audit
     app[ACCOUNTS] = Accounts(store.engine, console_key, audit, config.clock)
-    app[SESSIONS] = Sessions(store.engine, config.clock, config.idle, config.absolute)
+    app[SESSIONS] = Sessions(store.engine, console_key.session_key, config.clock, config.idle,
+                             config.absolute)
     intake = Verifier(signing_keys.load_signing_public_keys(config.keys_dir))
     integrity = Integrity(intake, ConsoleRecords(console_key))
     signing_keys.write_console_signing_key(config.keys_dir, integrity.console.signer.public_key)

@@ -12,7 +12,9 @@ one per job, so no use weakens another:
   (bot/console/integrity.py): a database writer cannot forge or edit a decision;
 - an Ed25519 key the console signs what it forwards with (rating changes, decisions), whose
   public half, ``console_signing_public.pem``, the relay and the receiver check it with;
-- the key of the digests that name client addresses in sign-in counters and audit entries.
+- the key of the digests that name client addresses in sign-in counters and audit entries;
+- the key of the HMACs that stand for session tokens in the database, so a database writer
+  cannot mint a session.
 
 The console (or the first ``officers``/``audit`` command) creates the file on first use; `keys
 init` does not need to know about it. Back it up with the private key: without it the audit
@@ -67,6 +69,10 @@ class ConsoleKey:
     @property
     def source_key(self) -> bytes:
         return self._derive(b"client-address")
+
+    @property
+    def session_key(self) -> bytes:
+        return self._derive(b"session-token")
 
     def encrypt_totp(self, secret: str, username: str) -> bytes:
         """Encrypt a TOTP secret, bound to its account (a secret copied onto another row fails)."""

@@ -1,4 +1,8 @@
-"""Server-side sessions: a random token in the cookie, its SHA-256 in the database.
+"""Server-side sessions: a random token in the cookie, its HMAC in the database.
+
+The HMAC is keyed from ``console.key``, which the database never holds: someone who can write
+to the database cannot make a row that some cookie of theirs would match, so cannot sign in as
+an officer by inserting one.
 
 A session is "mfa" or "enrol" after the password (it can only reach the second-factor pages,
 for 5 minutes, and gets ``CODE_TRIES`` codes) and "active" after the code. Each step issues a
@@ -36,10 +40,6 @@ _TAKE_CODE_TRY = text("""
 """)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
 def csrf_token(cookie_value: str) -> str:
     """The form token that goes with a cookie: only pages we served to its holder carry it."""
     return hmac.new(cookie_value.encode("ascii", "replace"), b"familyvoice/csrf", hashlib.sha256).hexdigest()
@@ -57,12 +57,17 @@ class CurrentSession:
 
 
 class Sessions:
-    def __init__(self, engine: Engine, clock: Clock = utc_now, idle: dt.timedelta = IDLE,
-                 absolute: dt.timedelta = ABSOLUTE) -> None:
+    def __init__(self, engine: Engine, token_key: bytes, clock: Clock = utc_now,
+                 idle: dt.timedelta = IDLE, absolute: dt.timedelta = ABSOLUTE) -> None:
         self._engine = engine
+        self._token_key = token_key
         self._now = clock
         self.idle = idle
         self.absolute = absolute
+
+    def _digest(self, token: str) -> str:
+        return hmac.new(self._token_key, token.encode("ascii", "replace"),
+                        hashlib.sha256).hexdigest()
 
     def create(self, officer_id: int, stage: str) -> str:
         with self._engine.begin() as connection:
@@ -76,7 +81,7 @@ class Sessions:
             (SessionRow.last_seen_at < now - self.idle)
             | (SessionRow.created_at < now - self.absolute)))
         connection.execute(insert(SessionRow).values(
-            token_hash=_digest(token), officer_id=officer_id, stage=stage, created_at=now,
+            token_hash=self._digest(token), officer_id=officer_id, stage=stage, created_at=now,
             last_seen_at=now, code_tries=0))
         return token
 
@@ -89,7 +94,7 @@ class Sessions:
             found = session.execute(
                 select(SessionRow, OfficerRow)
                 .join(OfficerRow, OfficerRow.id == SessionRow.officer_id)
-                .where(SessionRow.token_hash == _digest(token))
+                .where(SessionRow.token_hash == self._digest(token))
             ).first()
             if found is None:
                 return None
@@ -109,7 +114,7 @@ class Sessions:
         None if it has had them all (or is gone)."""
         with self._engine.begin() as connection:
             return connection.execute(
-                _TAKE_CODE_TRY, {"token_hash": _digest(token), "tries": CODE_TRIES}).scalar()
+                _TAKE_CODE_TRY, {"token_hash": self._digest(token), "tries": CODE_TRIES}).scalar()
 
     def advance(self, current: CurrentSession, stage: str,
                 connection: Connection | None = None) -> str | None:
@@ -120,7 +125,8 @@ class Sessions:
             with self._engine.begin() as own:
                 return self.advance(current, stage, own)
         gone = connection.execute(delete(SessionRow).where(
-            SessionRow.token_hash == _digest(current.token), SessionRow.stage == current.stage,
+            SessionRow.token_hash == self._digest(current.token),
+            SessionRow.stage == current.stage,
             SessionRow.stage != "active")).rowcount
         if gone != 1:
             return None
@@ -128,7 +134,8 @@ class Sessions:
 
     def end(self, token: str) -> None:
         with Session(self._engine, future=True) as session, session.begin():
-            session.execute(delete(SessionRow).where(SessionRow.token_hash == _digest(token)))
+            session.execute(
+                delete(SessionRow).where(SessionRow.token_hash == self._digest(token)))
 
     def end_all(self, officer_id: int) -> int:
         with Session(self._engine, future=True) as session, session.begin():

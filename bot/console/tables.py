@@ -2,7 +2,7 @@
 
 Nothing here is readable at rest beyond what access control needs: password hashes (scrypt,
 parameters beside each hash), TOTP secrets encrypted with the console key, session tokens as
-SHA-256 digests, notes and reasons sealed to the unit's public key like referrals.
+HMACs under the console key, notes and reasons sealed to the unit's public key like referrals.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class SessionRow(Base):
     __tablename__ = "console_sessions"
 
     id = Column(Integer, primary_key=True)
-    token_hash = Column(String(64), nullable=False, unique=True)  # the cookie's SHA-256, never the cookie
+    token_hash = Column(String(64), nullable=False, unique=True)  # the cookie's HMAC, never itself
     officer_id = Column(
         Integer, ForeignKey("console_officers.id", ondelete="CASCADE"), nullable=False, index=True
     )
