@@ -11,8 +11,9 @@ Reads the encrypted tracker store directly (it holds the tracker key; it needs n
 - a residue is deleted after the retention period.
 
 Every submission goes through ``Intake.submit``, which files a report once per conversation
-and start time: if the SMS channel (or a retry of this sweep) already queued it, the same
-receipt comes back and nothing is queued twice.
+and start time: if the SMS channel (or a retry of this sweep) already queued it, even at the
+same moment, the same receipt comes back and nothing is queued twice (the database's claim on
+the conversation decides, bot/store.py).
 
 ``familyvoice purge`` runs one sweep; ``python -m bot.sweeper`` (started by the launcher)
 runs one every FAMILYVOICE_SWEEP_EVERY_SECONDS (default 60).
