@@ -82,11 +82,17 @@ def cmd_officers_unlock(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_officers_list(args: argparse.Namespace, cfg: Settings) -> int:
+    from bot.console.accounts import utc_now
+
     accounts, _ = _services(cfg)
+    now = utc_now()
     for officer in accounts.all():
         state = "active" if officer.active else "disabled"
         mfa = "authenticator set up" if officer.mfa_enrolled else "no authenticator yet"
-        print(f"{officer.username:<24} {officer.role:<8} {state:<9} {mfa}")
+        locked = officer.locked_until is not None and officer.locked_until > now
+        lock = (f"; locked from new addresses until {officer.locked_until:%H:%M} UTC"
+                if locked else "")
+        print(f"{officer.username:<24} {officer.role:<8} {state:<9} {mfa}{lock}")
     return 0
 
 

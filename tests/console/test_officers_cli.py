@@ -1,4 +1,4 @@
-"""`familyvoice officers add|disable|reset-mfa|list` as an administrator uses them."""
+"""`familyvoice officers add|disable|reset-mfa|unlock|list` as an administrator uses them."""
 
 from __future__ import annotations
 
@@ -83,3 +83,21 @@ def test_without_a_terminal_the_password_must_come_on_stdin(var, monkeypatch, ca
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(SystemExit, match="--password-stdin"):
         main(["officers", "add", "olive"])
+
+
+def test_list_shows_a_lock_out_and_unlock_ends_it(var, monkeypatch, capsys):
+    import datetime as dt
+
+    from bot.console.lockout import LOCK_AFTER, Lockout, Scope
+
+    run(monkeypatch, capsys, "officers", "add", "olive", "--password-stdin",
+        stdin="correct horse battery staple\n")
+    store = Store(f"sqlite:///{var / 'familyvoice.db'}")
+    lockout = Lockout(store.engine, b"k" * 32)
+    for _ in range(LOCK_AFTER):  # five failures from addresses she never signed in from
+        lockout.take_try(Scope(rows(var)[0].id, None), dt.datetime.now(dt.timezone.utc))
+    assert "locked from new addresses until" in run(monkeypatch, capsys, "officers", "list")[1]
+    code, said = run(monkeypatch, capsys, "officers", "unlock", "olive")
+    assert code == 0 and "Unlocked olive" in said
+    assert "locked" not in run(monkeypatch, capsys, "officers", "list")[1]
+    assert run(monkeypatch, capsys, "officers", "unlock", "nobody")[0] == 1
