@@ -1,7 +1,7 @@
 """Sign-in counters per address, known addresses, code tries per session; one report a conversation
 
 Revision ID: console_security
-Revises: 0001
+Revises: sms_at_twilio
 Create Date: 2026-12-04
 
 Existing databases may already hold two referrals for one conversation (the race this claim
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "console_security"
-down_revision = "0001"
+down_revision = "sms_at_twilio"  # the newest migration on main when this was rebased
 branch_labels = None
 depends_on = None
 
