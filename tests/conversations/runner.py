@@ -1,0 +1,409 @@
+"""Simulated relatives, driven through the real running stack on web chat and SMS.
+
+A persona (one YAML file in ``personas/``) is not a fixed script: it has an opening message (or
+two), the answer she gives to each KIND of question (keyed by topic: ``child_name``,
+``safe_times``...), and the key facts the sealed referral must hold. The runner reads what
+the bot asks, recognises the topics in its question (one question may ask for two things), and
+answers as she would, until she is given a reference. So the same persona still works when the
+dialogue changes, and its turn count measures the dialogue, not the script.
+
+Turns are her messages until the referral is sealed complete. The referral is then read back
+from the store and opened with the unit's private key, as a duty officer would, and each key
+fact is scored as captured or not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import urllib.error
+import urllib.request
+import uuid
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import urlencode
+
+import yaml
+
+PERSONAS = Path(__file__).resolve().parent / "personas"
+REFERENCE = re.compile(r"\bFV-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+SMS_PATH = "/webhooks/twilio_sms/webhook"
+OUR_NUMBER = "+447700900999"
+CHANNELS = ("webchat", "sms")
+MAX_TURNS = 40
+
+# What a question is about, recognised from the bot's words (today's questions and earlier
+# wordings alike). A question may ask for several things; they are answered in the order asked.
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("read_back", r"here is what you told me"),
+    ("readback_choice", r"send it as it is"),
+    ("what_to_change", r"what would you like to change|what should i change"),
+    ("anything_else", r"anything else about what happened"),
+    ("account", r"what is worrying you|what has happened|what happened\?|tell me what happened"),
+    ("child_name", r"child'?s name|names? of the child|what is (?:the child|their|his|her) called|who is the child"),
+    ("child_age", r"how old"),
+    ("child_area", r"town or area|where does the child live|which area|where do(?:es)? (?:the child|they) live"),
+    ("child_school", r"school or nursery"),
+    ("child_where_now", r"where is the child now|where are the children now"),
+    ("concern_when", r"when did (?:this|it) happen|when did you last see"),
+    ("source", r"see (?:it|this) yourself|did someone tell you|hear about it"),
+    ("injuries_seen", r"seen any injuries"),
+    ("injuries_detail", r"what did you see, and where|where on the child'?s body|where on (?:his|her|their) body"),
+    ("child_said", r"child said anything|has the child said|have the children said"),
+    ("poc_description", r"who are you worried about|someone in particular|a particular person"),
+    ("poc_relationship", r"how is that person related|who is that to the child|who are they to the child"
+     r"|who is (?:that|this) person to"),
+    ("poc_lives_with_child", r"(?:does|do) [\w' ]{1,40}?live (?:with the child|there)"),
+    ("household", r"who else lives|who lives in the child'?s home|who lives with the child"),
+    ("reported_before", r"told anyone about this before|reported (?:this|it) before|told anyone before"),
+    ("reported_to", r"who was it reported to"),
+    ("reporter_relationship", r"how do you know the child|how do you know (?:him|her|them)"),
+    ("reporter_name", r"what is your name"),
+    ("safe_to_contact", r"safe for the team to contact you"),
+    ("contact_method", r"how should (?:they|the team) contact you"),
+    ("safe_times", r"when is it safe to contact|if so, how and when|how and when"),
+    ("parent_aware", r"parent know|parents know"),
+    ("language", r"first language|language does the child|what language"),
+    ("interpreter", r"interpreter"),
+    ("needs", r"disability|additional needs"),
+)
+_TOPIC_RES = tuple((topic, re.compile(pattern, re.IGNORECASE)) for topic, pattern in TOPICS)
+
+
+def topics_asked(bot_text: str) -> list[str]:
+    """The topics the bot's last question asks about, in the order it asks them."""
+    messages = [m for m in bot_text.split("\n\n") if m.strip()] or [bot_text]
+    for message in reversed(messages):
+        found = sorted(
+            ((m.start(), topic) for topic, rx in _TOPIC_RES for m in [rx.search(message)] if m),
+        )
+        topics = []
+        for _, topic in found:
+            if topic not in topics:
+                topics.append(topic)
+        if topics:
+            if "read_back" in topics:
+                return ["read_back"]  # the summary quotes her answers; it is one question
+            return topics
+    return []
+
+
+@dataclass
+class Persona:
+    name: str
+    about: str
+    opening: list[str]
+    answers: dict[str, Any]
+    expect: dict[str, Any]
+    max_turns: dict[str, int]
+    interjections: dict[int, str] = field(default_factory=dict)
+    default: str = "don't know"
+    known_gap: str | None = None  # why this persona is expected to miss, if it is (strict xfail)
+
+    @classmethod
+    def load(cls, path: Path) -> "Persona":
+        data = yaml.safe_load(path.read_text())
+        limits = data.get("max_turns", {})
+        if isinstance(limits, int):
+            limits = {channel: limits for channel in CHANNELS}
+        opening = data["opening"]
+        return cls(
+            name=path.stem,
+            about=data.get("about", ""),
+            opening=[opening] if isinstance(opening, str) else list(opening),
+            answers=dict(data.get("answers") or {}),
+            expect=dict(data.get("expect") or {}),
+            max_turns={channel: int(limits.get(channel, 12)) for channel in CHANNELS},
+            interjections={int(k): v for k, v in (data.get("interjections") or {}).items()},
+            default=data.get("default", "don't know"),
+            known_gap=data.get("known_gap"),
+        )
+
+
+def personas() -> list[Persona]:
+    return [Persona.load(path) for path in sorted(PERSONAS.glob("*.yml"))]
+
+
+class Answerer:
+    """Her answers: the same topic asked again gets her next answer for it, if she has one."""
+
+    def __init__(self, persona: Persona) -> None:
+        self.persona = persona
+        self.times: dict[str, int] = {}
+
+    def one(self, topic: str) -> str | None:
+        answer = self.persona.answers.get(topic)
+        if answer is None:
+            return None
+        n = self.times.get(topic, 0)
+        self.times[topic] = n + 1
+        if isinstance(answer, list):
+            return str(answer[min(n, len(answer) - 1)])
+        return str(answer)
+
+    def reply_to(self, topics: list[str]) -> str:
+        combined = "+".join(topics)
+        if len(topics) > 1 and combined in self.persona.answers:
+            return self.one(combined) or self.persona.default
+        parts = [a for a in (self.one(t) for t in topics) if a]
+        if not parts:
+            return self.persona.default
+        # Two things asked at once: she answers both in one message, as people do.
+        return ", ".join(dict.fromkeys(parts))
+
+
+# --- the two channels --------------------------------------------------------------------
+
+
+def _post(url: str, data: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def webchat_sender(rasa_port: int) -> Callable[[str, str], str]:
+    url = f"http://127.0.0.1:{rasa_port}/webhooks/webchat/webhook"
+
+    def send(conversation: str, text: str) -> str:
+        status, body = _post(url, json.dumps({"sender": conversation, "message": text}).encode(),
+                             {"Content-Type": "application/json"})
+        assert status == 200, (status, body)
+        return "\n\n".join(m.get("text", "") for m in json.loads(body))
+
+    return send
+
+
+def sms_sender(rasa_port: int, public_base_url: str, auth_token: str) -> Callable[[str, str], str]:
+    """Twilio's side: every message a signed form post, answered with TwiML."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(auth_token)
+    url = f"http://127.0.0.1:{rasa_port}{SMS_PATH}"
+    phones: dict[str, str] = {}
+
+    def send(conversation: str, text: str) -> str:
+        phone = phones.setdefault(conversation, "+4477009" + str(uuid.uuid4().int)[:5])
+        sid = "SM" + uuid.uuid4().hex
+        form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": phone,
+                "To": OUR_NUMBER, "Body": text, "NumMedia": "0", "NumSegments": "1", "ApiVersion": "2010-04-01"}
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": validator.compute_signature(public_base_url + SMS_PATH, form)}
+        status, body = _post(url, urlencode(form).encode(), headers)
+        assert status == 200, (status, body)
+        return "\n\n".join(m.text or "" for m in ElementTree.fromstring(body).iter("Message"))
+
+    return send
+
+
+# --- one conversation ----------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    persona: str
+    channel: str
+    turns: int
+    reference: str | None
+    referral: dict[str, Any] | None
+    facts: dict[str, bool]
+    transcript: list[tuple[str, str]]
+
+    @property
+    def captured(self) -> int:
+        return sum(self.facts.values())
+
+    def missed(self) -> list[str]:
+        return [name for name, ok in self.facts.items() if not ok]
+
+    def story(self) -> str:
+        lines = [f"{self.persona} on {self.channel}: {self.turns} turns, missed {self.missed()}"]
+        for said, answered in self.transcript:
+            lines.append(f"  SHE: {said}")
+            lines += [f"  BOT: {line}" for line in answered.splitlines() if line.strip()]
+        return "\n".join(lines)
+
+
+def converse(persona: Persona, send: Callable[[str, str], str], channel: str) -> tuple[int, str | None, list]:
+    """Her side of the conversation; (turns, reference or None, transcript)."""
+    conversation = f"{persona.name}-{uuid.uuid4().hex[:8]}"
+    answerer = Answerer(persona)
+    transcript: list[tuple[str, str]] = []
+    bot = ""
+    for line in persona.opening:
+        bot = send(conversation, line)
+        transcript.append((line, bot))
+    while len(transcript) < MAX_TURNS:
+        found = REFERENCE.search(bot)
+        if found:
+            return len(transcript), found.group(0), transcript
+        turn = len(transcript) + 1
+        if turn in persona.interjections:
+            said = persona.interjections[turn]
+        else:
+            said = answerer.reply_to(topics_asked(bot))
+        bot = send(conversation, said)
+        transcript.append((said, bot))
+    return len(transcript), None, transcript
+
+
+# --- reading the referral back, and scoring it ---------------------------------------------
+
+
+def open_referral(var_dir: Path, reference: str) -> dict[str, Any]:
+    """The sealed referral, opened with the unit's private key (the dev passphrase file)."""
+    from bot import keys
+    from bot.referral import Referral
+    from bot.sealing import open_sealed
+    from bot.store import Store
+
+    keys_dir = var_dir / "keys"
+    store = Store(f"sqlite:///{var_dir / 'familyvoice.db'}")
+    try:
+        row = store.get(reference)
+        assert row is not None, f"{reference} is not in the store"
+        private_key = keys.load_private_key(keys_dir / "unit_private.pem", (keys_dir / "dev-passphrase").read_bytes().strip())
+        data = Referral.from_json(open_sealed(row.sealed, private_key, row.reference)).to_dict()
+        data["_stored_status"] = row.status
+        return data
+    finally:
+        store.engine.dispose()
+
+
+def _has(value: Any, words: str | Iterable[str]) -> bool:
+    if value is None:
+        return False
+    text = json.dumps(value, ensure_ascii=False).lower() if not isinstance(value, str) else value.lower()
+    text = text.replace("\u2019", "'")
+    wanted = [words] if isinstance(words, str) else list(words)
+    return all(str(w).lower() in text for w in wanted)
+
+
+def _get(data: dict[str, Any] | None, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def score(expect: dict[str, Any], referral: dict[str, Any] | None) -> dict[str, bool]:
+    """Each key fact the persona told, and whether the referral holds it."""
+    facts: dict[str, bool] = {}
+    r = referral or {}
+    children = r.get("children") or ([r["child"]] if r.get("child") else [])
+    for i, child in enumerate(expect.get("children") or []):
+        mine = children[i] if i < len(children) else None
+        if "name" in child:
+            names = [c.get("name") for c in children]
+            facts[f"child{i + 1}.name"] = any(_has(n, child["name"]) for n in names)
+        if "age" in child:
+            wanted_age = float(child["age"])
+            facts[f"child{i + 1}.age"] = any(c.get("age_years") == wanted_age for c in children) if mine or children else False
+        if "school" in child:
+            facts[f"child{i + 1}.school"] = any(_has(c.get("school"), child["school"]) for c in children)
+    if "area" in expect:
+        facts["area"] = any(_has(c.get("area"), expect["area"]) for c in children)
+    for word in expect.get("concern") or []:
+        facts[f"concern:{word}"] = _has(_get(r, "concern", "description"), word)
+    if "injuries" in expect:
+        facts["injuries_seen"] = _get(r, "concern", "injuries_seen") is expect["injuries"]
+    if "when" in expect:
+        facts["when"] = _has(_get(r, "concern", "when"), expect["when"])
+    if "child_said" in expect:
+        facts["child_said"] = _has(_get(r, "concern", "child_said"), expect["child_said"])
+    poc = expect.get("poc") or {}
+    if "words" in poc:
+        facts["poc.words"] = _has(_get(r, "person_of_concern", "description"), poc["words"])
+    if "relationship" in poc:
+        facts["poc.relationship"] = _has(_get(r, "person_of_concern", "relationship_to_child"), poc["relationship"])
+    if "lives_with_child" in poc:
+        facts["poc.lives_with_child"] = _get(r, "person_of_concern", "lives_with_child") is poc["lives_with_child"]
+    if "household" in expect:
+        facts["household"] = _has(r.get("household"), expect["household"])
+    if "reported_before" in expect:
+        facts["reported_before"] = _get(r, "previous_reports", "reported_before") is expect["reported_before"]
+    if "reported_to" in expect:
+        facts["reported_to"] = _has(_get(r, "previous_reports", "to_whom"), expect["reported_to"])
+    reporter = expect.get("reporter") or {}
+    if "relationship" in reporter:
+        facts["reporter.relationship"] = _get(r, "reporter", "relationship") == reporter["relationship"]
+    if "words" in reporter:
+        facts["reporter.words"] = _has(_get(r, "reporter", "relationship_words"), reporter["words"])
+    if "name" in reporter:
+        facts["reporter.name"] = _has(_get(r, "reporter", "name"), reporter["name"])
+    if "anonymous" in reporter:
+        facts["reporter.anonymous"] = _get(r, "reporter", "anonymous") is reporter["anonymous"]
+    contact = expect.get("contact") or {}
+    if "safe" in contact:
+        facts["contact.safe"] = _get(r, "reporter", "safe_to_contact") is contact["safe"]
+    if "how" in contact:
+        facts["contact.how"] = _has(_get(r, "reporter", "contact"), contact["how"])
+    if "when" in contact:
+        facts["contact.when"] = _has(_get(r, "reporter", "safe_times"), contact["when"])
+    if "parent_aware" in expect:
+        facts["parent_aware"] = r.get("parent_aware") is expect["parent_aware"]
+    if "told_999" in expect:
+        bot_said = " ".join(t["text"] for t in r.get("transcript") or [] if t["speaker"] == "bot")
+        told = "call 999 now" in bot_said
+        facts["told_999"] = told is expect["told_999"] and bool(r.get("emergency")) is expect["told_999"]
+    mash = expect.get("mash") or {}
+    if "source" in mash:
+        facts["mash.source"] = _get(r, "source", "kind") == mash["source"]
+    if "language" in mash:
+        facts["mash.language"] = any(_has(c.get("first_language"), mash["language"]) for c in children)
+    if "interpreter" in mash:
+        facts["mash.interpreter"] = any(c.get("interpreter_needed") is mash["interpreter"] for c in children)
+    if "needs" in mash:
+        facts["mash.needs"] = any(_has(c.get("additional_needs"), mash["needs"]) for c in children)
+    return facts
+
+
+def run(persona: Persona, channel: str, send: Callable[[str, str], str], var_dir: Path) -> Outcome:
+    turns, reference, transcript = converse(persona, send, channel)
+    referral = open_referral(var_dir, reference) if reference else None
+    if referral is not None and referral.get("status") != "complete":
+        referral = None  # only a complete, sealed referral counts
+    facts = score(persona.expect, referral)
+    return Outcome(persona.name, channel, turns, reference, referral, facts, transcript)
+
+
+@dataclass
+class Summary:
+    channel: str
+    outcomes: list[Outcome]
+
+    @property
+    def turns(self) -> list[int]:
+        return sorted(o.turns if o.reference else MAX_TURNS for o in self.outcomes)
+
+    @property
+    def median(self) -> float:
+        return float(statistics.median(self.turns))
+
+    @property
+    def p90(self) -> float:
+        turns = self.turns
+        return float(turns[min(len(turns) - 1, int(round(0.9 * (len(turns) - 1))))])
+
+    @property
+    def capture(self) -> float:
+        total = sum(len(o.facts) for o in self.outcomes)
+        return sum(o.captured for o in self.outcomes) / total if total else 0.0
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for o in self.outcomes if o.referral is not None)
+
+    def row(self) -> str:
+        return (f"| {self.channel} | {len(self.outcomes)} | {self.completed} | {self.median:.1f} | {self.p90:.0f} "
+                f"| {self.capture:.1%} |")
+
+
+TABLE_HEAD = ("| channel | personas | sealed complete | median turns | p90 turns | key facts captured |\n"
+              "|---|---|---|---|---|---|")
