@@ -1,8 +1,9 @@
 """What one reporter message does to a report in progress.
 
-The Rasa form asks the questions; this decides, for each message, which answers it gives,
-whether it is about immediate danger, and how a correction at the read-back is applied.
-Pure: the action server passes slot values in and turns the result into Rasa events.
+The Rasa form asks the questions (``bot.questions`` picks which); this decides, for each message,
+which answers it gives (``bot.answer_reading``), which facts she volunteered on the way, whether
+it is about danger right now, and how a reply at the read-back is taken. Pure: the action server
+passes slot values in and turns the result into Rasa events.
 """
 
 from __future__ import annotations
@@ -11,32 +12,35 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from bot import extraction, indicators
-from bot.slots import QUESTIONS, UNKNOWN, YES, YES_NO_SLOTS, is_known, required_questions
+from bot import questions as q
+from bot.answer_reading import plain_answer, read_answer
+from bot.extraction_facts import account_facts
+from bot.readback import read_back_turn
+from bot.slots import QUESTIONS, UNKNOWN, WORDS_SLOTS, is_known
 
-CONFIRM = "confirmed"
+CONFIRM = q.CONFIRM
+next_question = q.next_question
 
 # Turns that are not answers. They get their own reply (a rule in data/rules/) and the
-# question is asked again. Only when NLU is fairly sure: a misread answer costs a repeat
-# question, a misread chit-chat would store nonsense as an answer.
+# question is asked again. Only when NLU is fairly sure, and only when the reply is not
+# plainly an answer to the question asked ("evenings" to "when is it safe to contact you?").
 NOT_ANSWERS = frozenset(
     {"chitchat", "ask_about_service", "insult", "bot_challenge", "adult_at_risk", "child_self_report", "greet", "goodbye"}
 )
 NOT_ANSWER_CONFIDENCE = 0.6
+# Of those, the kinds a real answer is most often mistaken for: the second time she gives one to
+# the same question, it is read as her answer (or the question is left unanswered), never a loop.
+LOW_VALUE = frozenset({"chitchat", "greet", "goodbye", "adult_at_risk", "insult"})
 
-# Questions whose answer is an account in her own words: a message about danger right now
-# is a fair answer to them, but not to "what is the child's name?".
-NARRATIVE = frozenset({"concern_description", "concern_when", "injuries_detail", "child_said", "household", "reported_to"})
-# Short factual answers: when a clear fact is found ("his name is Tom"), keep the fact.
-FACTUAL = frozenset({"child_name", "child_age", "child_area", "child_school"})
+# A first message this long that names a safeguarding worry is her account, not an opening.
+_MIN_WORDS_FOR_ACCOUNT = 15
+# A short first message worth keeping as the start of her account ("I'm worried about my grandson").
+_MIN_WORDS_FOR_OPENING = 3
+# A reply this long, with a worry in it, is part of her account whatever NLU makes of it.
+_MIN_WORDS_FOR_NARRATIVE = 6
 
-# An account this long, given when asked for one, is her answer whatever NLU makes of it:
-# "she is left on her own and cries for hours" can read like an adult at risk, and asking
-# again would lose it in a loop.
-_MIN_WORDS_FOR_NARRATIVE_ANSWER = 6
-
-# A first message that already tells the story is kept as the description, so she is not
-# asked to say it all again.
-_MIN_WORDS_FOR_ACCOUNT = 8
+# Slots a volunteered fact may fill (bookkeeping and words slots come with their category).
+_FACT_SLOTS = frozenset(QUESTIONS) | frozenset(WORDS_SLOTS) | {"children", "language_signalled"}
 
 
 @dataclass
@@ -49,22 +53,8 @@ class Turn:
         return bool(self.updates)
 
 
-def next_question(answers: Mapping[str, Any]) -> str | None:
-    """The next unanswered question, the read-back last; None when the report is ready."""
-    for question in [*required_questions(dict(answers)), CONFIRM]:
-        if answers.get(question) is None:
-            return question
-    return None
-
-
-def _is_plain_answer(slot: str | None, text: str) -> bool:
-    if slot is None:
-        return False
-    if extraction.is_dont_know(text):
-        return True
-    if slot in NARRATIVE and len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE_ANSWER:
-        return True
-    return (slot in YES_NO_SLOTS or slot == CONFIRM) and extraction.parse_yes_no(text) is not None
+def _tells_a_worry(text: str) -> bool:
+    return bool(indicators.find(text))
 
 
 def take_turn(
@@ -73,58 +63,104 @@ def take_turn(
     confidence: float,
     requested_slot: str | None,
     answers: Mapping[str, Any],
+    *,
+    returning: bool = False,
 ) -> Turn:
+    """What this message does. ``requested_slot`` is the question she was asked (None for her
+    first message, which the introduction answered: any 999 advice was given before it).
+    ``returning``: the form is back after a rule answered this message as not an answer."""
     turn = Turn()
+    text = text if isinstance(text, str) else ""
     advice = indicators.advice_for(text)
-    danger = advice.emergency
-    turn.responses.extend(advice.responses)
-    if danger:
+    if requested_slot is not None:
+        turn.responses.extend(advice.responses)
+    if advice.emergency:
         turn.updates["emergency"] = True
-    elif intent in NOT_ANSWERS and confidence >= NOT_ANSWER_CONFIDENCE and not _is_plain_answer(requested_slot, text):
-        return turn
+    worry = advice.emergency or (len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE and _tells_a_worry(text))
+    not_an_answer = intent in NOT_ANSWERS and confidence >= NOT_ANSWER_CONFIDENCE
+    if not_an_answer and not worry and not plain_answer(requested_slot, text):
+        retried = list(answers.get("retried") or [])
+        asked_again = requested_slot in retried
+        if returning and requested_slot not in (None, CONFIRM) and not asked_again:
+            turn.updates["retried"] = [*retried, requested_slot]  # counted once the rule has answered
+            return turn
+        if returning or not asked_again or intent not in LOW_VALUE:
+            return turn  # a rule answers it, and the same question is asked again
 
     if requested_slot == CONFIRM:
-        _confirm_or_correct(text, answers, turn)
+        read_back_turn(text, answers, turn.updates, turn.responses)
         return turn
-
-    facts = extraction.extract_facts(text)
-    if requested_slot in QUESTIONS and not (danger and requested_slot not in NARRATIVE):
-        fact = facts.get(requested_slot) if requested_slot in FACTUAL else None
-        turn.updates[requested_slot] = fact or extraction.answer_for(requested_slot, text)
-    elif requested_slot is None and answers.get("concern_description") is None and _tells_the_story(text):
-        turn.updates["concern_description"] = text
-
-    # Facts she volunteers fill questions not yet answered, so she is not asked again.
-    for slot, value in facts.items():
-        if slot in QUESTIONS and answers.get(slot) is None and slot not in turn.updates:
-            turn.updates[slot] = value
+    if requested_slot is None:
+        _first_message(text, intent if not_an_answer else None, answers, turn)
+    else:
+        _answer(requested_slot, text, answers, advice.emergency, turn)
+    _volunteered(text, requested_slot, answers, turn)
     return turn
 
 
-def _tells_the_story(text: str) -> bool:
-    return len(text.split()) >= _MIN_WORDS_FOR_ACCOUNT and bool(indicators.find(text))
+def _first_message(text: str, not_an_answer: str | None, answers: Mapping[str, Any], turn: Turn) -> None:
+    words = len(text.split())
+    if (not_an_answer and not _tells_a_worry(text)) or extraction.is_dont_know(text):
+        return  # "hello": she is asked what is worrying her
+    told = answers.get("concern_description")
+    if words >= _MIN_WORDS_FOR_ACCOUNT and _tells_a_worry(text) or turn.updates.get("emergency"):
+        opening = answers.get("concern_opening")
+        earlier = told if is_known(told) else opening
+        turn.updates["concern_description"] = f"{earlier}\n{text}" if earlier else text
+        turn.updates["account_messages"] = (answers.get("account_messages") or 0) + (2 if opening else 1)
+    elif words >= _MIN_WORDS_FOR_OPENING:
+        if is_known(told):
+            _add_to_account(text, answers, turn)
+        else:  # never the whole account: she is asked what happened
+            opening = answers.get("concern_opening")
+            turn.updates["concern_opening"] = f"{opening}\n{text}" if opening else text
 
 
-def _confirm_or_correct(text: str, answers: Mapping[str, Any], turn: Turn) -> None:
-    changes = {k: v for k, v in extraction.apply_correction(text, dict(answers)).items() if k in QUESTIONS}
-    if changes:
-        turn.updates.update(changes)
-        # Her words stay too: a change read from a sentence may not carry all of it.
-        turn.updates["corrections"] = [*(answers.get("corrections") or []), text]
-        turn.updates["awaiting_correction"] = False
-        turn.responses.append("utter_correction_applied")
+def earlier_words(texts: list[str]) -> dict[str, Any]:
+    """The answers in what she wrote before the report began (a first message that another rule
+    answered, e.g. as about an adult): nothing she said is left out of her account."""
+    answers: dict[str, Any] = {}
+    for text in texts:
+        answers.update(take_turn(text, None, 0.0, None, answers).updates)
+    return answers
+
+
+def _answer(question: str, text: str, answers: Mapping[str, Any], danger: bool, turn: Turn) -> None:
+    if danger and question not in q.ACCOUNT_QUESTIONS:
+        # Danger right now while answering something else: part of her account, not the answer.
+        _add_to_account(text, answers, turn)
         return
-    said = extraction.parse_yes_no(text)
-    if said == YES and not answers.get("awaiting_correction"):
-        turn.updates[CONFIRM] = YES
-    elif said is not None and not answers.get("awaiting_correction"):
-        # "No" (or "not sure") on its own: ask what to change before showing the summary again.
-        turn.updates["awaiting_correction"] = True
+    got = read_answer(question, text, answers)
+    if got is not None:
+        turn.updates.update(got)
+        return
+    if len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE and _tells_a_worry(text):
+        _add_to_account(text, answers, turn)  # more of her story, kept with the account
+    retried = list(answers.get("retried") or [])
+    if question not in retried:
+        turn.updates["retried"] = [*retried, question]
+        turn.responses.append("utter_not_an_answer")
+        return
+    # Asked twice: move on, and the referral says it was not answered.
+    turn.updates.update({s: v for s, v in q.unanswered(question).items() if answers.get(s) is None})
+    turn.updates["unanswered"] = [*(answers.get("unanswered") or []), question]
+
+
+def _add_to_account(text: str, answers: Mapping[str, Any], turn: Turn) -> None:
+    said = turn.updates.get("concern_description", answers.get("concern_description"))
+    turn.updates["concern_description"] = f"{said}\n{text}" if is_known(said) else text
+
+
+def _volunteered(text: str, question: str | None, answers: Mapping[str, Any], turn: Turn) -> None:
+    """Facts she volunteers fill answers not yet given, so she is not asked for them again."""
+    facts = dict(extraction.extract_facts(text))
+    if question is None or question in q.ACCOUNT_QUESTIONS or turn.updates.get("concern_description"):
+        facts.update({k: v for k, v in account_facts(text).items() if k not in facts})
     else:
-        # Something we cannot map to one answer: keep it, word for word, as a note.
-        turn.updates["corrections"] = [*(answers.get("corrections") or []), text]
-        turn.updates["awaiting_correction"] = False
-        turn.responses.append("utter_correction_noted")
+        facts.update({k: v for k, v in account_facts(text, account=False).items() if k not in facts})
+    for slot, value in facts.items():
+        if slot in _FACT_SLOTS and answers.get(slot) is None and slot not in turn.updates:
+            turn.updates[slot] = value
 
 
 def known(value: Any) -> Any:
@@ -132,4 +168,4 @@ def known(value: Any) -> Any:
     return value if is_known(value) else None
 
 
-__all__ = ["CONFIRM", "Turn", "take_turn", "next_question", "known", "UNKNOWN"]
+__all__ = ["CONFIRM", "NOT_ANSWERS", "Turn", "take_turn", "next_question", "earlier_words", "known", "UNKNOWN"]

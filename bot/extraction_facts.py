@@ -14,9 +14,17 @@ skipped outright when their keywords are absent, which keeps a call well under a
 
 from __future__ import annotations
 
+from bot import extraction_mash as mash
+from bot.extraction_children import children_in
 from bot.extraction_household import lives_with_child
 from bot.extraction_injuries import injuries_seen
-from bot.extraction_people import child_age, child_name, person_of_concern, reporter_relationship
+from bot.extraction_people import (
+    child_age,
+    child_name,
+    person_of_concern,
+    reporter_relationship,
+    reporter_relationship_with_words,
+)
 from bot.extraction_places import child_area, child_school
 from bot.extraction_reporter import dont_contact, parent_aware, reported, reporter_name
 from bot.extraction_text import Message, capitals_mean_something
@@ -71,4 +79,44 @@ def extract_facts(text: str) -> dict[str, str]:
     aware = parent_aware(msg)
     if aware:
         facts["parent_aware"] = aware
+    return facts
+
+
+def account_facts(text: str, account: bool = True) -> dict[str, object]:
+    """What her account says beyond ``extract_facts``: her words beside each category, every child
+    when there are several, and (``account``: the message is her account) when it happened,
+    whether she saw it herself, and the MASH fields (language, interpreter, additional needs).
+    """
+    if not text or not text.strip():
+        return {}
+    msg = Message.of(text)
+    facts: dict[str, object] = {}
+    found = reporter_relationship_with_words(msg)
+    if found:
+        facts["reporter_relationship"], facts["reporter_relationship_words"] = found
+    poc = person_of_concern(msg)
+    if poc and poc[1]:
+        facts["poc_relationship_words"] = poc[0]
+    if not account:
+        return facts
+    kids = children_in(text)
+    if kids:
+        facts["children"] = kids
+        if kids[0]["name"]:
+            facts["child_name"] = kids[0]["name"]
+        if kids[0]["age"]:
+            facts["child_age"] = kids[0]["age"]
+    for slot, value in (
+        ("concern_when", mash.when_said(text)),
+        ("source", mash.source_of(text)),
+        ("first_language", mash.first_language(text)),
+        ("interpreter_needed", mash.interpreter_needed(text)),
+        ("additional_needs", mash.additional_needs(text)),
+    ):
+        if value:
+            facts[slot] = value
+    if "source" in facts:
+        facts["source_words"] = text.strip()
+    if mash.language_signalled(text):
+        facts["language_signalled"] = True
     return facts

@@ -191,9 +191,19 @@ _RELATIONSHIP_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
 )
 
 
+def reporter_relationship_with_words(msg: Message) -> tuple[str, str] | None:
+    """(the category, her words for it: "my granddaughter", "I'm his grandad"), or None."""
+    found = [(label, m) for label, keys, pattern in _RELATIONSHIP_PATTERNS
+             if msg.has(*keys) and (m := word_search(pattern, msg.low))]
+    if len({label for label, _ in found}) != 1:
+        return None
+    label, m = min(found, key=lambda item: item[1].start())
+    return label, msg.text[m.start():m.end()]
+
+
 def reporter_relationship(msg: Message) -> str | None:
-    labels = {label for label, keys, pattern in _RELATIONSHIP_PATTERNS if msg.has(*keys) and word_search(pattern, msg.low)}
-    return labels.pop() if len(labels) == 1 else None
+    found = reporter_relationship_with_words(msg)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- the person she is worried about

@@ -26,7 +26,9 @@ from bot.extraction import parse_age
 from bot.keys import load_intake_secret, load_sealing_key
 from bot.signing_keys import load_signing_key
 from bot.references import new_reference
-from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter
+from bot.extraction_contact import contact_by
+from bot.extraction_mash import household_members
+from bot.referral import Attachment, Child, Concern, PersonOfConcern, PreviousReports, Referral, Reporter, Source
 from bot.slots import ANONYMOUS, NO, YES, is_known
 from bot.ratings import RatingChange, RatingState, apply_rating_change
 from bot.store import AlreadyFiled, DuplicateReference, Store, StoredReferral
@@ -57,6 +59,33 @@ def _yes_no(answers: Mapping[str, Any], slot: str) -> bool | None:
     return {YES: True, NO: False}.get(answers.get(slot))  # type: ignore[arg-type]
 
 
+def _age(text: str | None) -> float | None:
+    return parse_age(text) if text else None
+
+
+def _children(answers: Mapping[str, Any]) -> list[Child]:
+    """Each child the report is about, the first from the answers she may have corrected at the
+    read-back. Area, school and where they are now are shared unless she said otherwise."""
+    shared = {
+        "area": _text(answers, "child_area"),
+        "school": _text(answers, "child_school"),
+        "where_now": _text(answers, "child_where_now"),
+        "first_language": _text(answers, "first_language"),
+        "interpreter_needed": _yes_no(answers, "interpreter_needed"),
+    }
+    first_age = _text(answers, "child_age")
+    first = Child(name=_text(answers, "child_name"), age_text=first_age, age_years=_age(first_age),
+                  additional_needs=_text(answers, "additional_needs"), **shared)
+    children = [first]
+    for told in list(answers.get("children") or [])[1:]:
+        if not isinstance(told, Mapping):
+            continue
+        name = told.get("name") if is_known(told.get("name")) else None
+        age = told.get("age") if is_known(told.get("age")) else None
+        children.append(Child(name=name, age_text=age, age_years=_age(age), **shared))
+    return children
+
+
 def build_referral(
     answers: Mapping[str, Any],
     events: Iterable[dict[str, Any]],
@@ -66,25 +95,23 @@ def build_referral(
     channel: str,
     status: str,
 ) -> Referral:
-    """The referral exactly as told: unknown answers stay None, free text stays verbatim."""
+    """The referral exactly as told: unknown answers stay None, free text stays verbatim, and
+    every category comes with her own words beside it."""
     turns = transcript.turns(events)
-    age_text = _text(answers, "child_age")
     reporter_name = answers.get("reporter_name")
+    relationship_to_child = _text(answers, "poc_relationship")
+    children = _children(answers)
+    household = _text(answers, "household")
+    contact = _text(answers, "contact_method")
     referral = Referral(
         reference=reference,
         received_at=received_at.isoformat(),
         channel=channel,
         status=status,
-        child=Child(
-            name=_text(answers, "child_name"),
-            age_text=age_text,
-            age_years=parse_age(age_text) if age_text else None,
-            area=_text(answers, "child_area"),
-            school=_text(answers, "child_school"),
-            where_now=_text(answers, "child_where_now"),
-        ),
+        child=children[0],
+        children=children,
         concern=Concern(
-            description=_text(answers, "concern_description"),
+            description=_text(answers, "concern_description") or _text(answers, "concern_opening"),
             when=_text(answers, "concern_when"),
             injuries_seen=_yes_no(answers, "injuries_seen"),
             injuries_detail=_text(answers, "injuries_detail"),
@@ -92,10 +119,16 @@ def build_referral(
         ),
         person_of_concern=PersonOfConcern(
             description=_text(answers, "poc_description"),
-            relationship_to_child=_text(answers, "poc_relationship"),
+            relationship_to_child=relationship_to_child,
+            relationship_words=_text(answers, "poc_relationship_words")
+            or (_text(answers, "poc_description") if relationship_to_child else None),
             lives_with_child=_yes_no(answers, "poc_lives_with_child"),
         ),
-        household=_text(answers, "household"),
+        household=household,
+        household_members=household_members(household),
+        other_children_in_home=_yes_no(answers, "other_children_in_home"),
+        other_children=_text(answers, "other_children"),
+        source=Source(kind=_text(answers, "source"), words=_text(answers, "source_words")),
         previous_reports=PreviousReports(
             reported_before=_yes_no(answers, "reported_before"),
             to_whom=_text(answers, "reported_to"),
@@ -103,16 +136,19 @@ def build_referral(
         reporter=Reporter(
             name=None if reporter_name == ANONYMOUS else _text(answers, "reporter_name"),
             relationship=_text(answers, "reporter_relationship"),
+            relationship_words=_text(answers, "reporter_relationship_words"),
             anonymous=reporter_name == ANONYMOUS,
-            contact=_text(answers, "contact_method"),
+            contact=contact,
+            contact_by=contact_by(contact),
             safe_to_contact=_yes_no(answers, "safe_to_contact"),
             safe_times=_text(answers, "safe_times"),
         ),
         parent_aware=_yes_no(answers, "parent_aware"),
+        parent_unaware_why=_text(answers, "parent_unaware_why"),
+        unanswered=list(answers.get("unanswered") or []),
         corrections=list(answers.get("corrections") or []),
         transcript=turns,
     )
-    referral.children = [referral.child]
     referral.concern.types = indicators.concern_types(referral.reporter_words())
     return referral
 
@@ -183,7 +219,7 @@ class Intake:
             return self._already_filed(filed, conversation_key, attachments)
 
         received_at = now or datetime.now(timezone.utc)
-        indexes = self.linker.indexes(child_identity(answers), received_at)
+        indexes = [self.linker.indexes(identity, received_at) for identity in children_identities(answers)]
         links = linking_store.find_links(self.store, indexes, before=received_at)
         for _ in range(5):
             reference = new_reference()
@@ -313,16 +349,17 @@ def addendum_signature(
     return signer.sign("addendum", fields, blob=sealed.blob)
 
 
+def children_identities(answers: Mapping[str, Any]) -> list[ChildIdentity]:
+    """Who each child is, as the reporter said it: what each child's blind indexes are made from."""
+    return [
+        ChildIdentity(name=c.name, age_years=c.age_years, age_text=c.age_text, area=c.area, school=c.school)
+        for c in _children(answers)
+    ]
+
+
 def child_identity(answers: Mapping[str, Any]) -> ChildIdentity:
-    """Who the child is, as the reporter said it: what the blind indexes are made from."""
-    age_text = _text(answers, "child_age")
-    return ChildIdentity(
-        name=_text(answers, "child_name"),
-        age_years=parse_age(age_text) if age_text else None,
-        age_text=age_text,
-        area=_text(answers, "child_area"),
-        school=_text(answers, "child_school"),
-    )
+    """The first child's identity (``children_identities`` gives every child's)."""
+    return children_identities(answers)[0]
 
 
 def _derived_linking_secret(intake_secret: bytes) -> bytes:

@@ -1,8 +1,10 @@
 """Blind indexes and links in the store: which earlier referrals are about the same child.
 
 Two tables on ``bot.store.Base``:
-- ``child_indexes(reference, field, digest)``: one row per blind-index digest of a referral
-  (bot/linking.py). No plaintext: a digest is an HMAC under a key the database never holds.
+- ``child_indexes(reference, child, field, digest)``: one row per blind-index digest of each
+  child of a referral (``child`` is the child's position in ``referral.children``), so Mason's
+  name and Lily's age never combine into a third child (bot/linking.py). No plaintext: a digest
+  is an HMAC under a key the database never holds.
 - ``child_links(reference, earlier_reference, matched_fields, linked_at)``: every link found
   when a referral came in, so the console can show an earlier referral its later ones too
   (the sealed referral lists only the earlier ones: it was sealed before the later came).
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, and_, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ class ChildIndexRow(Base):
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(32), ForeignKey("referrals.reference", ondelete="CASCADE"), nullable=False, index=True)
+    child = Column(Integer, nullable=False, default=0, server_default="0")  # position in referral.children
     field = Column(String(16), nullable=False)
     digest = Column(LargeBinary(linking.DIGEST_BYTES), nullable=False)
 
@@ -66,6 +69,8 @@ class Link:
     received_at: dt.datetime
     matched_fields: tuple[str, ...]
     strength: str = linking.LIKELY
+    child: int = 0  # which of this referral's children (position in referral.children)
+    earlier_child: int = 0  # which child of the earlier referral
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of ``linked_references`` in the referral JSON."""
@@ -74,16 +79,35 @@ class Link:
             "received_at": self.received_at.isoformat(),
             "matched_fields": list(self.matched_fields),
             "strength": self.strength,
+            "child": self.child,
+            "earlier_child": self.earlier_child,
         }
 
 
-def find_links(store: Store, indexes: linking.Indexes, *, before: dt.datetime) -> list[Link]:
-    """Referrals received up to ``before`` that ``linking.match`` links to: every likely one,
-    then the newest ``MAX_POSSIBLE`` possible ones; newest first within each."""
+def _each_child(indexes: linking.Indexes | Sequence[linking.Indexes]) -> list[linking.Indexes]:
+    """One referral's children's indexes: a single child's mapping is a list of one."""
+    return [indexes] if isinstance(indexes, Mapping) else list(indexes)
+
+
+def _better(link: Link, than: Link | None) -> bool:
+    if than is None:
+        return True
+    rank = {linking.LIKELY: 1, linking.POSSIBLE: 0}
+    return (rank[link.strength], len(link.matched_fields)) > (rank[than.strength], len(than.matched_fields))
+
+
+def find_links(
+    store: Store, indexes: linking.Indexes | Sequence[linking.Indexes], *, before: dt.datetime
+) -> list[Link]:
+    """Referrals received up to ``before`` that ``linking.match`` links to, child by child (each
+    child of the new referral against each child of the earlier one; the strongest pair counts):
+    every likely one, then the newest ``MAX_POSSIBLE`` possible ones; newest first within each."""
+    children = _each_child(indexes)
     wanted = [
-        and_(ChildIndexRow.field == field, ChildIndexRow.digest.in_(sorted(indexes[field])))
+        and_(ChildIndexRow.field == field, ChildIndexRow.digest.in_(sorted(child[field])))
+        for child in children
         for field in _LOOKUP_FIELDS
-        if indexes.get(field)
+        if child.get(field)
     ]
     if not wanted:
         return []
@@ -95,20 +119,27 @@ def find_links(store: Store, indexes: linking.Indexes, *, before: dt.datetime) -
             .distinct()
         )
         rows = session.execute(
-            select(ChildIndexRow.reference, ChildIndexRow.field, ChildIndexRow.digest, ReferralRow.received_at)
+            select(ChildIndexRow.reference, ChildIndexRow.child, ChildIndexRow.field, ChildIndexRow.digest,
+                   ReferralRow.received_at)
             .join(ReferralRow, ReferralRow.reference == ChildIndexRow.reference)
             .where(ChildIndexRow.reference.in_(candidates))
         ).all()
-    earlier: dict[str, dict[str, set[bytes]]] = defaultdict(lambda: defaultdict(set))
+    earlier: dict[tuple[str, int], dict[str, set[bytes]]] = defaultdict(lambda: defaultdict(set))
     received: dict[str, dt.datetime] = {}
-    for reference, field, digest, received_at in rows:
-        earlier[reference][field].add(bytes(digest))
+    for reference, child, field, digest, received_at in rows:
+        earlier[(reference, child)][field].add(bytes(digest))
         received[reference] = received_at
-    links = []
-    for reference, theirs in earlier.items():
-        found = linking.match(indexes, {f: frozenset(d) for f, d in theirs.items()})
-        if found is not None:
-            links.append(Link(reference, received[reference], tuple(found.fields), found.strength))
+    best: dict[str, Link] = {}
+    for (reference, their_child), theirs in earlier.items():
+        old = {f: frozenset(d) for f, d in theirs.items()}
+        for position, mine in enumerate(children):
+            found = linking.match(mine, old)
+            if found is None:
+                continue
+            link = Link(reference, received[reference], tuple(found.fields), found.strength, position, their_child)
+            if _better(link, best.get(reference)):
+                best[reference] = link
+    links = list(best.values())
     links.sort(key=lambda link: (link.received_at, link.reference), reverse=True)
     likely = [link for link in links if link.strength == linking.LIKELY]
     possible = [link for link in links if link.strength != linking.LIKELY]
@@ -122,11 +153,17 @@ def within_repeat_window(links: list[Link], now: dt.datetime) -> int:
     )
 
 
-def rows(reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> list[Any]:
-    """A new referral's digests and the links found for it, to be stored in the referral's
-    own transaction (Store.add_referral(..., also=...)), so a referral never lacks them."""
+def rows(
+    reference: str, indexes: linking.Indexes | Sequence[linking.Indexes], links: list[Link], at: dt.datetime
+) -> list[Any]:
+    """A new referral's digests (each child's) and the links found for it, to be stored in the
+    referral's own transaction (Store.add_referral(..., also=...)), so a referral never lacks them."""
     return [
-        *(ChildIndexRow(reference=reference, field=field, digest=digest) for field, digest in linking.all_digests(indexes)),
+        *(
+            ChildIndexRow(reference=reference, child=position, field=field, digest=digest)
+            for position, child in enumerate(_each_child(indexes))
+            for field, digest in linking.all_digests(child)
+        ),
         *(
             ChildLinkRow(
                 reference=reference,
@@ -140,7 +177,10 @@ def rows(reference: str, indexes: linking.Indexes, links: list[Link], at: dt.dat
     ]
 
 
-def record(store: Store, reference: str, indexes: linking.Indexes, links: list[Link], at: dt.datetime) -> None:
+def record(
+    store: Store, reference: str, indexes: linking.Indexes | Sequence[linking.Indexes], links: list[Link],
+    at: dt.datetime,
+) -> None:
     """Store a referral's digests and links on their own (for referrals stored before linking)."""
     with Session(store.engine, future=True) as session, session.begin():
         session.add_all(rows(reference, indexes, links, at))

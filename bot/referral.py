@@ -24,6 +24,9 @@ class Child:
     area: Optional[str] = None
     school: Optional[str] = None
     where_now: Optional[str] = None
+    first_language: Optional[str] = None
+    interpreter_needed: Optional[bool] = None
+    additional_needs: Optional[str] = None  # her words: disability or additional needs
 
 
 @dataclass
@@ -39,7 +42,8 @@ class Concern:
 @dataclass
 class PersonOfConcern:
     description: Optional[str] = None
-    relationship_to_child: Optional[str] = None
+    relationship_to_child: Optional[str] = None  # the category the console sorts by
+    relationship_words: Optional[str] = None  # her words for it, verbatim ("my daughter, his mum")
     lives_with_child: Optional[bool] = None
 
 
@@ -50,11 +54,21 @@ class PreviousReports:
 
 
 @dataclass
+class Source:
+    """How she knows: "self" (she saw or heard it herself), "told" (someone told her), "both"."""
+
+    kind: Optional[str] = None
+    words: Optional[str] = None
+
+
+@dataclass
 class Reporter:
     name: Optional[str] = None
-    relationship: Optional[str] = None
+    relationship: Optional[str] = None  # the category ("grandparent")
+    relationship_words: Optional[str] = None  # her words ("her nan on her dad's side")
     anonymous: bool = False
-    contact: Optional[str] = None
+    contact: Optional[str] = None  # her words: how to reach her
+    contact_by: list[str] = field(default_factory=list)  # the ways she names: "phone", "text", "email"
     safe_to_contact: Optional[bool] = None
     safe_times: Optional[str] = None
 
@@ -100,10 +114,17 @@ class Referral:
     children: list[Child] = field(default_factory=list)
     concern: Concern = field(default_factory=Concern)
     person_of_concern: PersonOfConcern = field(default_factory=PersonOfConcern)
-    household: Optional[str] = None
+    household: Optional[str] = None  # her words
+    household_members: list[str] = field(default_factory=list)  # categories read from her words
+    other_children_in_home: Optional[bool] = None
+    other_children: Optional[str] = None  # her words
+    source: Source = field(default_factory=Source)
     previous_reports: PreviousReports = field(default_factory=PreviousReports)
     reporter: Reporter = field(default_factory=Reporter)
     parent_aware: Optional[bool] = None
+    parent_unaware_why: Optional[str] = None  # her words, when the parent does not know
+    # Questions asked twice without an answer: unknown because she could not say, not skipped.
+    unanswered: list[str] = field(default_factory=list)
     # Things the reporter said at the read-back that we could not map to a field.
     corrections: list[str] = field(default_factory=list)
     transcript: list[Turn] = field(default_factory=list)
@@ -125,6 +146,7 @@ class Referral:
             "person_of_concern": PersonOfConcern,
             "previous_reports": PreviousReports,
             "reporter": Reporter,
+            "source": Source,
         }
         for key, kind in nested.items():
             data[key] = kind(**data.get(key, {}))

@@ -1,10 +1,13 @@
-"""The questions of a report, in the order they are asked, and how answers are held.
+"""The answers a report holds, and how they are held.
 
 Rasa keeps each answer in a slot of the same name (see ``domain.yml``). Values are strings:
 - free-text answers are the reporter's words, verbatim;
 - yes/no answers are ``YES``, ``NO`` or ``UNKNOWN``;
-- ``UNKNOWN`` also stands for "don't know" / "skip" on any question, so the form moves on
-  and the referral shows ``null`` for it.
+- ``UNKNOWN`` also stands for "don't know" / "skip" on any question, and for a question asked
+  twice without an answer, so the form moves on and the referral shows ``null`` for it.
+
+Which question is asked next, and how one question may fill several answers, is
+``bot.questions``.
 """
 
 from __future__ import annotations
@@ -14,52 +17,56 @@ YES = "yes"
 NO = "no"
 ANONYMOUS = "__anonymous__"
 
-# Asked in this order; a slot already filled (e.g. pulled out of an earlier message) is skipped.
+# Every answer slot, roughly in the order a duty officer reads them.
 QUESTIONS: tuple[str, ...] = (
+    "concern_opening",  # a short first message ("I'm worried about my grandson"): part of her account
+    "concern_description",
+    "concern_more",
+    "child_where_now",
     "child_name",
     "child_age",
     "child_area",
     "child_school",
-    "child_where_now",
-    "concern_description",
-    "concern_when",
     "injuries_seen",
-    "injuries_detail",  # only if injuries_seen == YES
-    "child_said",
+    "injuries_detail",
+    "concern_when",
+    "source",
     "poc_description",
     "poc_relationship",
     "poc_lives_with_child",
     "household",
+    "other_children_in_home",
+    "other_children",
+    "child_said",
     "reported_before",
-    "reported_to",  # only if reported_before == YES
+    "reported_to",
     "reporter_relationship",
     "reporter_name",
     "safe_to_contact",
-    "contact_method",  # only if safe_to_contact == YES
-    "safe_times",  # only if safe_to_contact == YES
+    "contact_method",
+    "safe_times",
     "parent_aware",
+    "parent_unaware_why",
+    "first_language",
+    "interpreter_needed",
+    "additional_needs",
 )
+
+# Her own words beside a category the console sorts by; set with the category, never asked.
+WORDS_SLOTS: tuple[str, ...] = ("reporter_relationship_words", "poc_relationship_words", "source_words")
 
 YES_NO_SLOTS = frozenset(
-    {"injuries_seen", "poc_lives_with_child", "reported_before", "safe_to_contact", "parent_aware"}
+    {
+        "concern_more",
+        "injuries_seen",
+        "poc_lives_with_child",
+        "other_children_in_home",
+        "reported_before",
+        "safe_to_contact",
+        "parent_aware",
+        "interpreter_needed",
+    }
 )
-
-# A follow-up question is asked only when its parent question was answered YES.
-FOLLOW_UPS: dict[str, str] = {
-    "injuries_detail": "injuries_seen",
-    "reported_to": "reported_before",
-    "contact_method": "safe_to_contact",
-    "safe_times": "safe_to_contact",
-}
-
-
-def required_questions(answers: dict[str, object]) -> list[str]:
-    """The questions this report needs, given the answers so far."""
-    return [
-        q
-        for q in QUESTIONS
-        if q not in FOLLOW_UPS or answers.get(FOLLOW_UPS[q]) == YES
-    ]
 
 
 def is_known(value: object) -> bool:

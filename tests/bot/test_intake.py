@@ -58,6 +58,7 @@ def test_unknown_answers_are_null_and_never_guessed():
     assert data["child"] == {
         "name": "Canarychild Zebedee", "age_text": "about six", "age_years": 6.0,
         "area": None, "school": None, "where_now": None,
+        "first_language": None, "interpreter_needed": None, "additional_needs": None,
     }
     assert data["previous_reports"] == {"reported_before": None, "to_whom": None}
     assert data["person_of_concern"]["lives_with_child"] is False

@@ -171,7 +171,7 @@ def test_a_second_relative_s_report_links_to_the_first_and_goes_up_a_level(intak
     referral = opened(intake, unit_private_key, second.reference)
     assert referral.linked_references == [
         {"reference": first.reference, "received_at": first_at.isoformat(),
-         "matched_fields": ["name", "age", "district"], "strength": "likely"}
+         "matched_fields": ["name", "age", "district"], "strength": "likely", "child": 0, "earlier_child": 0}
     ]
     assert referral.reasons[0].rule == "R-REPEAT"
     assert opened(intake, unit_private_key, first.reference).linked_references == []

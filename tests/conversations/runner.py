@@ -42,7 +42,7 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("readback_choice", r"send it as it is"),
     ("what_to_change", r"what would you like to change|what should i change"),
     ("anything_else", r"anything else about what happened"),
-    ("account", r"what is worrying you|what has happened|what happened\?|tell me what happened"),
+    ("account", r"what is worrying you|what has happened|(?<!about )what happened\?|tell me what happened"),
     ("child_name", r"child'?s name|names? of the child|what is (?:the child|their|his|her) called|who is the child"),
     ("child_age", r"how old"),
     ("child_area", r"town or area|where does the child live|which area|where do(?:es)? (?:the child|they) live"),
@@ -63,7 +63,7 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("reporter_relationship", r"how do you know the child|how do you know (?:him|her|them)"),
     ("reporter_name", r"what is your name"),
     ("safe_to_contact", r"safe for the team to contact you"),
-    ("contact_method", r"how should (?:they|the team) contact you"),
+    ("contact_method", r"how should (?:they|the team) contact you|if so, how\b"),
     ("safe_times", r"when is it safe to contact|if so, how and when|how and when"),
     ("parent_aware", r"parent know|parents know"),
     ("language", r"first language|language does the child|what language"),
@@ -76,6 +76,8 @@ _TOPIC_RES = tuple((topic, re.compile(pattern, re.IGNORECASE)) for topic, patter
 def topics_asked(bot_text: str) -> list[str]:
     """The topics the bot's last question asks about, in the order it asks them."""
     messages = [m for m in bot_text.split("\n\n") if m.strip()] or [bot_text]
+    if any(re.search(r"here is what you told me", m, re.IGNORECASE) for m in messages[-2:]):
+        return ["read_back"]  # the summary may come in two messages; it quotes her answers
     for message in reversed(messages):
         found = sorted(
             ((m.start(), topic) for topic, rx in _TOPIC_RES for m in [rx.search(message)] if m),
