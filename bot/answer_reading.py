@@ -11,6 +11,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from bot import extraction_contact as contact
+from bot import indicators
 from bot import extraction_mash as mash
 from bot import questions as q
 from bot.extraction import answer_for, is_anonymous, is_dont_know, parse_yes_no
@@ -55,6 +56,20 @@ def _all_unknown(question: str, answers: Mapping[str, Any]) -> Answers:
     return {slot: v for slot, v in q.unanswered(question).items() if answers.get(slot) is None}
 
 
+_MIN_WORDS_FOR_STORY = 15
+
+
+def _opening_or_account(text: str, answers: Mapping[str, Any]) -> Answers | None:
+    """Her reply to "what is worrying you?": a worry told ("his mum hits him") is her account; a
+    short opening ("I'm worried about my grandson Tom") is not yet, so she is asked what happened."""
+    if not is_dont_know(text) and len(text.split()) < _MIN_WORDS_FOR_STORY and not indicators.find(text):
+        if len(text.split()) < 2:
+            return None
+        opening = answers.get("concern_opening")
+        return {"concern_opening": f"{opening}\n{text}" if opening else text}
+    return _account(text, answers)
+
+
 def _account(text: str, answers: Mapping[str, Any]) -> Answers | None:
     if len(text.split()) < 2 and not is_dont_know(text):
         return None
@@ -71,6 +86,29 @@ def _more(text: str, answers: Mapping[str, Any]) -> Answers | None:
         return None  # "yes": there is more, but she has not said it yet
     said = answers.get("concern_description")
     return {"concern_more": YES, "concern_description": f"{said}\n{text}" if said and said != UNKNOWN else text}
+
+
+_CHILD_SPEECH = re.compile(
+    r"\b(?:(?:he|she|they|[A-Z][a-z]+)\s+(?:said|says|told\s+me|tells\s+me|keeps\s+saying|told\s+(?:her|his)\s+\w+))\b"
+    r"|[\"\u201c]",
+)
+
+
+def _more_said(text: str, answers: Mapping[str, Any]) -> Answers | None:
+    """ "Anything else, and has the child said anything?": her words go to the account, and to
+    what the child said when they report the child's words."""
+    read = _more(text, answers)
+    if read is None:
+        return None
+    if read.get("concern_more") == NO:
+        rest = _NOTHING.sub("", text).strip(" ,.")
+        if rest and len(rest.split()) >= 2 and not is_dont_know(rest):
+            read["child_said"] = rest  # "no, she can't really talk yet"
+        else:
+            read["child_said"] = UNKNOWN
+    elif _CHILD_SPEECH.search(same_length(text)):
+        read["child_said"] = text.strip()
+    return read
 
 
 def _names_ages(text: str, answers: Mapping[str, Any], asked_name: bool, asked_age: bool) -> Answers | None:
@@ -104,6 +142,8 @@ def _area_school(text: str, asked_area: bool, asked_school: bool) -> Answers | N
         return None
     msg = Message.of(text)
     out: Answers = {}
+    if is_dont_know(text):
+        return {slot: UNKNOWN for slot, asked in (("child_area", asked_area), ("child_school", asked_school)) if asked}
     clauses = [c for c in re.split(r"(,|;|\.|\band\b)", text)]
     school_clause = next((c for c in clauses if _SCHOOL_WORDS.search(c) or _SCHOOL_LEAD.match(c)), None)
     if school_clause is None and asked_area and asked_school:
@@ -137,6 +177,10 @@ def _when_source(text: str, answers: Mapping[str, Any], asked_when: bool, asked_
     source = mash.source_of(text)
     if asked_source and source:
         out["source"], out["source_words"] = source, text.strip()
+    if asked_when and not when and source:
+        # "now, I'm in the next room": the clause that is not about how she knows is when
+        first = _CLAUSES.split(text.strip())[0].strip()
+        when = first if first and not mash.source_of(first) and len(first.split()) <= 6 else None
     if asked_when:
         if when:
             out["concern_when"] = text.strip() if not asked_source or not source else when
@@ -147,6 +191,10 @@ def _when_source(text: str, answers: Mapping[str, Any], asked_when: bool, asked_
     if asked_source and "source" not in out and _dk(text):
         out["source"] = UNKNOWN
     return out or None
+
+
+_CHILDS = re.compile(r"\b(?:his|her|their|the\s+(?:child|kids?|children)'?s?)\s", _I)
+_SHORT_CLAUSE = 5
 
 
 def _poc(text: str) -> Answers | None:
@@ -160,8 +208,10 @@ def _poc(text: str) -> Answers | None:
     out: Answers = {"poc_description": text.strip()}
     found = person_of_concern(Message.of(text))
     relationship = found[1] if found and found[1] else None
-    for clause in _CLAUSES.split(text):
-        if relationship is None and 0 < len(clause.split()) <= 5:
+    short = [c for c in _CLAUSES.split(text) if 0 < len(c.split()) <= _SHORT_CLAUSE]
+    # "my sister's husband, their dad": the words that say who the person is to the child win.
+    for clause in sorted(short, key=lambda c: not _CHILDS.search(c)):
+        if relationship is None:
             relationship = poc_relationship_answer(clause)
             relationship = None if relationship == "other" else relationship
     if relationship:
@@ -323,6 +373,9 @@ def _contact_when(text: str, answers: Mapping[str, Any]) -> Answers | None:
 def _parent(text: str, answers: Mapping[str, Any]) -> Answers | None:
     read = _yes_no("parent_aware")(text, answers)
     if read is None:
+        if len(text.split()) >= 3 and not _JUST_YES.match(text):
+            # "her mum is at work": an answer, though not a yes or no; her words are kept
+            return {"parent_aware": UNKNOWN, "parent_aware_words": text.strip()}
         return None
     why = mash.parent_unaware_why(text) if read["parent_aware"] == NO else None
     return {**read, **({"parent_unaware_why": why} if why else {})}
@@ -383,9 +436,11 @@ def _injuries(text: str, answers: Mapping[str, Any]) -> Answers | None:
 
 
 _READERS: dict[str, Callable[[str, Mapping[str, Any]], Answers | None]] = {
-    q.ACCOUNT: _account,
+    q.ACCOUNT: _opening_or_account,
     q.WHAT_HAPPENED: _account,
     q.MORE: _more,
+    q.MORE_SAID: _more_said,
+    q.INJURIES_SOURCE: _injuries,
     q.WHERE_NOW: _free_text("child_where_now"),
     q.NAME_AGE: lambda t, a: _names_ages(t, a, True, True),
     q.NAME: lambda t, a: _names_ages(t, a, True, False),
@@ -449,6 +504,8 @@ _EVIDENCE: dict[str, Callable[[str], bool]] = {
     q.CONTACT_HOW: lambda t: contact.contact_method(t) is not None,
     q.CONTACT_WHEN: lambda t: contact.safe_times(t) is not None,
     q.MORE: lambda t: bool(_NOTHING.match(t)),
+    q.MORE_SAID: lambda t: bool(_NOTHING.match(t)),
+    q.INJURIES_SOURCE: lambda t: bool(_BODY.search(t)),
 }
 _YES_NO_QUESTIONS = frozenset({q.POC_LIVES, q.REPORTED, q.PARENT, q.PARENT_REPORTED, q.CONFIRM, q.CONTACT})
 

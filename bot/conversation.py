@@ -34,6 +34,8 @@ LOW_VALUE = frozenset({"chitchat", "greet", "goodbye", "adult_at_risk", "insult"
 
 # A first message this long that names a safeguarding worry is her account, not an opening.
 _MIN_WORDS_FOR_ACCOUNT = 15
+# A first message this long is her account even when it names no indicator we know.
+_MIN_WORDS_FOR_LONG_ACCOUNT = 25
 # A short first message worth keeping as the start of her account ("I'm worried about my grandson").
 _MIN_WORDS_FOR_OPENING = 3
 # A reply this long, with a worry in it, is part of her account whatever NLU makes of it.
@@ -76,8 +78,12 @@ def take_turn(
         turn.responses.extend(advice.responses)
     if advice.emergency:
         turn.updates["emergency"] = True
-    worry = advice.emergency or (len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE and _tells_a_worry(text))
     not_an_answer = intent in NOT_ANSWERS and confidence >= NOT_ANSWER_CONFIDENCE
+    # Her story is never chit-chat or about an adult; a child writing about themselves, or a
+    # question about the service, still gets its own reply.
+    worry = advice.emergency or (
+        intent in LOW_VALUE and len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE and _tells_a_worry(text)
+    )
     if not_an_answer and not worry and not plain_answer(requested_slot, text):
         retried = list(answers.get("retried") or [])
         asked_again = requested_slot in retried
@@ -95,6 +101,8 @@ def take_turn(
     else:
         _answer(requested_slot, text, answers, advice.emergency, turn)
     _volunteered(text, requested_slot, answers, turn)
+    if "poc_description" in turn.updates or "poc_relationship" in turn.updates:
+        turn.updates["poc_referent"] = q.poc_referent({**answers, **turn.updates})
     return turn
 
 
@@ -103,7 +111,8 @@ def _first_message(text: str, not_an_answer: str | None, answers: Mapping[str, A
     if (not_an_answer and not _tells_a_worry(text)) or extraction.is_dont_know(text):
         return  # "hello": she is asked what is worrying her
     told = answers.get("concern_description")
-    if words >= _MIN_WORDS_FOR_ACCOUNT and _tells_a_worry(text) or turn.updates.get("emergency"):
+    story = words >= _MIN_WORDS_FOR_LONG_ACCOUNT or (words >= _MIN_WORDS_FOR_ACCOUNT and _tells_a_worry(text))
+    if story or turn.updates.get("emergency"):
         opening = answers.get("concern_opening")
         earlier = told if is_known(told) else opening
         turn.updates["concern_description"] = f"{earlier}\n{text}" if earlier else text

@@ -14,6 +14,8 @@ skipped outright when their keywords are absent, which keeps a call well under a
 
 from __future__ import annotations
 
+import re
+
 from bot import extraction_mash as mash
 from bot.extraction_children import children_in
 from bot.extraction_household import lives_with_child
@@ -27,7 +29,7 @@ from bot.extraction_people import (
 )
 from bot.extraction_places import child_area, child_school
 from bot.extraction_reporter import dont_contact, parent_aware, reported, reporter_name
-from bot.extraction_text import Message, capitals_mean_something
+from bot.extraction_text import Message, capitals_mean_something, is_name_word, same_length
 from bot.slots import NO
 
 
@@ -82,6 +84,12 @@ def extract_facts(text: str) -> dict[str, str]:
     return facts
 
 
+# "I'm worried about Poppy, she's 7": a name she is worried about, then said to be a child's age.
+_WORRIED_ABOUT = re.compile(
+    r"\bworried\s+about\s+(?P<name>[A-Z][a-z'-]+)[ \t]*,?[ \t]+(?:she|he)(?:'s|\s+is)\s+(?:only\s+|just\s+)?\d"
+)
+
+
 def account_facts(text: str, account: bool = True) -> dict[str, object]:
     """What her account says beyond ``extract_facts``: her words beside each category, every child
     when there are several, and (``account``: the message is her account) when it happened,
@@ -99,6 +107,9 @@ def account_facts(text: str, account: bool = True) -> dict[str, object]:
         facts["poc_relationship_words"] = poc[0]
     if not account:
         return facts
+    named = _WORRIED_ABOUT.search(same_length(text))
+    if named and is_name_word(named.group("name")):
+        facts["child_name"] = text[named.start("name"): named.end("name")]
     kids = children_in(text)
     if kids:
         facts["children"] = kids

@@ -144,6 +144,7 @@ def build_referral(
             safe_times=_text(answers, "safe_times"),
         ),
         parent_aware=_yes_no(answers, "parent_aware"),
+        parent_aware_words=_text(answers, "parent_aware_words"),
         parent_unaware_why=_text(answers, "parent_unaware_why"),
         unanswered=list(answers.get("unanswered") or []),
         corrections=list(answers.get("corrections") or []),

@@ -18,6 +18,8 @@ from bot.slots import ANONYMOUS, NO, UNKNOWN, YES, is_known
 ACCOUNT = "concern_description"  # after a greeting: what is worrying you?
 WHAT_HAPPENED = "concern_what_happened"  # after a short opening: what has happened?
 MORE = "concern_more"  # once, after her account: anything else about what happened?
+MORE_SAID = "concern_more_child_said"  # the same, and anything the child has said
+INJURIES_SOURCE = "injuries_detail_source"  # where on the body, when, and did she see them herself
 WHERE_NOW = "child_where_now"  # only in danger right now
 NAME_AGE, NAME, AGE = "child_name_age", "child_name", "child_age"
 AREA_SCHOOL, AREA, SCHOOL = "child_area_school", "child_area", "child_school"
@@ -41,6 +43,8 @@ FILLS: dict[str, tuple[str, ...]] = {
     ACCOUNT: ("concern_description",),
     WHAT_HAPPENED: ("concern_description",),
     MORE: ("concern_more",),
+    MORE_SAID: ("concern_more", "child_said"),
+    INJURIES_SOURCE: ("injuries_detail", "source"),
     WHERE_NOW: ("child_where_now",),
     NAME_AGE: ("child_name", "child_age"),
     NAME: ("child_name",),
@@ -71,7 +75,7 @@ FILLS: dict[str, tuple[str, ...]] = {
     LANGUAGE: ("first_language", "interpreter_needed"),
     CONFIRM: (CONFIRM,),
 }
-ACCOUNT_QUESTIONS = frozenset({ACCOUNT, WHAT_HAPPENED, MORE})
+ACCOUNT_QUESTIONS = frozenset({ACCOUNT, WHAT_HAPPENED, MORE, MORE_SAID})
 # A child this young cannot be asked what they said.
 _TOO_YOUNG_TO_SAY = 3.0
 
@@ -114,11 +118,12 @@ def _plan(a: Mapping[str, Any]) -> list[str | None]:
         return [WHAT_HAPPENED if a.get("concern_opening") else ACCOUNT]
     poc_named = _known(a, "poc_description")
     return [
-        MORE if _missing(a, "concern_more") and (a.get("account_messages") or 0) <= 1 else None,
+        _more(a),
         WHERE_NOW if a.get("emergency") and _missing(a, "child_where_now") else None,
         _combined(a, NAME_AGE, NAME, AGE, "child_name", "child_age"),
         _combined(a, AREA_SCHOOL, AREA, SCHOOL, "child_area", "child_school"),
-        INJURIES if a.get("injuries_seen") == YES and _missing(a, "injuries_detail") else None,
+        (INJURIES_SOURCE if _missing(a, "source") else INJURIES)
+        if a.get("injuries_seen") == YES and _missing(a, "injuries_detail") else None,
         _combined(a, WHEN_SOURCE, WHEN, SOURCE, "concern_when", "source"),
         POC if _missing(a, "poc_description") else None,
         POC_RELATIONSHIP if poc_named and _missing(a, "poc_relationship") else None,
@@ -139,6 +144,13 @@ def _plan(a: Mapping[str, Any]) -> list[str | None]:
     ]
 
 
+def _more(a: Mapping[str, Any]) -> str | None:
+    """Once, after a one-message account: anything else, and what the child has said if old enough."""
+    if not _missing(a, "concern_more") or (a.get("account_messages") or 0) > 1:
+        return None
+    return MORE_SAID if _missing(a, "child_said") and not _child_too_young(a) else MORE
+
+
 def _contact(a: Mapping[str, Any]) -> str | None:
     if a.get("reporter_name") == ANONYMOUS:
         return None  # she chose not to be known: the team will not come back to her
@@ -151,6 +163,31 @@ def _contact(a: Mapping[str, Any]) -> str | None:
     if _missing(a, "safe_times"):
         return CONTACT_WHEN
     return None
+
+
+_REFERENTS = {
+    "mother": "the child's mother",
+    "father": "the child's father",
+    "mother's partner": "the mother's partner",
+    "mother's new partner": "the mother's partner",
+    "father's partner": "the father's partner",
+    "father's new partner": "the father's partner",
+    "stepfather": "the stepfather",
+    "stepmother": "the stepmother",
+}
+_SHORT_REFERENT_WORDS = 5
+
+
+def poc_referent(a: Mapping[str, Any]) -> str:
+    """How a question names the person of concern: her words when short ("Kyle", "her mums
+    boyfriend"), else who they are to the child, else "that person"."""
+    words = a.get("poc_description")
+    if is_known(words) and "," not in str(words) and len(str(words).split()) <= _SHORT_REFERENT_WORDS:
+        text = " ".join(str(words).split())
+        first = text.split()[0]
+        return text if first[:1].isupper() and first.lower() not in ("her", "his", "their", "the", "my") \
+            else text[:1].lower() + text[1:]
+    return _REFERENTS.get(str(a.get("poc_relationship")), "that person")
 
 
 def unanswered(question: str) -> dict[str, str]:

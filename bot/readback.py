@@ -22,6 +22,12 @@ UNCLEAR_BEFORE_SENDING = 4
 
 _SEND = re.compile(r"^\s*(?:1|one|send(?:\s+it)?(?:\s+as\s+it\s+is)?|as\s+it\s+is|send\s+it\s+as\s+it\s+is)\s*[.!]?\s*$", re.I)
 _CHANGE = re.compile(r"^\s*(?:2|two|change(?:\s+something)?|change\s+it)\s*[.!]?\s*$", re.I)
+# "ok", "that's fine", "send it" to "Is this right?": she is content for it to go.
+_CONTENT = re.compile(
+    r"^\s*(?:ok(?:ay)?|fine|that'?s\s+(?:fine|ok|okay|right|correct|it)|thats\s+(?:fine|right|it)|correct|right|"
+    r"spot\s+on|all\s+(?:good|correct|right)|send(?:\s+it)?(?:\s+please)?|please\s+send(?:\s+it)?|go\s+ahead)\s*[.!]*\s*$",
+    re.I,
+)
 _NOTHING = re.compile(r"^\s*(?:nothing|none|no\s+changes?|nothing\s+to\s+change|it'?s\s+(?:fine|ok|okay|right))\s*[.!]?\s*$", re.I)
 # A note worth keeping has some words to it; "hmm" or "what?" is not one.
 _MIN_NOTE_WORDS = 3
@@ -57,6 +63,8 @@ def read_back_turn(text: str, answers: Mapping[str, Any], updates: dict[str, Any
         responses.append("utter_correction_applied")
         return
     said = extraction.parse_yes_no(text)
+    if said is None and _CONTENT.match(text):
+        said = YES
     if said == YES and not awaiting:
         updates[CONFIRM] = YES
     elif said == NO and not awaiting:

@@ -122,6 +122,7 @@ class Referral:
     previous_reports: PreviousReports = field(default_factory=PreviousReports)
     reporter: Reporter = field(default_factory=Reporter)
     parent_aware: Optional[bool] = None
+    parent_aware_words: Optional[str] = None  # her words, when she answered it in words
     parent_unaware_why: Optional[str] = None  # her words, when the parent does not know
     # Questions asked twice without an answer: unknown because she could not say, not skipped.
     unanswered: list[str] = field(default_factory=list)

@@ -53,7 +53,9 @@ QUESTIONS: tuple[str, ...] = (
 )
 
 # Her own words beside a category the console sorts by; set with the category, never asked.
-WORDS_SLOTS: tuple[str, ...] = ("reporter_relationship_words", "poc_relationship_words", "source_words")
+WORDS_SLOTS: tuple[str, ...] = (
+    "reporter_relationship_words", "poc_relationship_words", "source_words", "parent_aware_words"
+)
 
 YES_NO_SLOTS = frozenset(
     {

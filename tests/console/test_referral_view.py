@@ -226,3 +226,53 @@ async def test_hidden_controls_in_a_referral_are_shown_as_visible_codes(client, 
     html = await open_page(client)
     assert "\u202e" not in html and "\u2069" not in html
     assert "bruises on his [U+202E]mra[U+2069], he said" in html
+
+
+async def test_each_child_her_words_beside_each_category_and_the_mash_fields_are_shown(client, app, signed_in):
+    from bot.referral import Child, PersonOfConcern, Source
+
+    referral = make_referral("FV-KIDS-AAAA")
+    referral.children = [
+        Child(name="Mason", age_text="8", age_years=8.0, area="Rotherham S65", school="Badsley primary",
+              first_language="Polish", interpreter_needed=True, additional_needs="he's autistic"),
+        Child(name="Lily", age_text="5", age_years=5.0, area="Rotherham S65", school="Badsley primary"),
+    ]
+    referral.child = referral.children[0]
+    referral.person_of_concern = PersonOfConcern(description="my sons ex", relationship_to_child="mother",
+                                                 relationship_words="my sons ex, their mum", lives_with_child=True)
+    referral.reporter.relationship, referral.reporter.relationship_words = "grandparent", "her nan on her dad's side"
+    referral.reporter.contact, referral.reporter.contact_by = "text me on the mobile", ["text"]
+    referral.household, referral.household_members = "their mum and the two of them", ["mother", "siblings"]
+    referral.other_children_in_home, referral.other_children = True, "the baby, Noah"
+    referral.source = Source(kind="told", words="my sister told me")
+    referral.parent_aware, referral.parent_unaware_why = False, "she would stop me seeing them"
+    referral.unanswered = ["safe_times"]
+    queue_referral(app, referral, deadline=NOON + dt.timedelta(hours=4))
+    html = await open_page(client, "FV-KIDS-AAAA")
+    assert "The children (2)" in html and "Mason" in html and "Lily" in html
+    assert "Polish" in html and "he&#39;s autistic" in html
+    assert "mother</dd>" not in html and "mother, in her words: <span class=\"verbatim\">my sons ex, their mum" in html
+    assert "grandparent, in her words: <span class=\"verbatim\">her nan on her dad&#39;s side" in html
+    assert "text, in her words: <span class=\"verbatim\">text me on the mobile" in html
+    assert "mother, siblings, in her words" in html and "the baby, Noah" in html
+    assert "someone told her" in html and "my sister told me" in html
+    assert "she would stop me seeing them" in html
+    assert "Asked twice, not answered" in html and "safe_times" in html
+
+
+async def test_a_referral_sealed_before_these_fields_still_opens(client, app, signed_in):
+    referral = make_referral("FV-OLDR-AAAA")
+    data = referral.to_dict()
+    for key in ("children", "source", "household_members", "other_children_in_home", "other_children",
+                "parent_unaware_why", "unanswered"):
+        data.pop(key)
+    for key in ("relationship_words", "contact_by"):
+        data["reporter"].pop(key)
+    public = app[CONFIG].private_key.public_key()
+    app[STORE].add_referral(StoredReferral(
+        reference="FV-OLDR-AAAA", received_at=NOON, channel="webchat", status="complete", priority="AMBER",
+        emergency=False, deadline=NOON, key_id=sealing.key_id(public), suite=sealing.SUITE_NAME,
+        sealed=sealing.seal(json.dumps(data).encode(), public, "FV-OLDR-AAAA"),
+    ))
+    html = await open_page(client, "FV-OLDR-AAAA")
+    assert "Tommy Canary" in html and "The child</h2>" in html

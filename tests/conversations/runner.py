@@ -49,16 +49,16 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("child_school", r"school or nursery"),
     ("child_where_now", r"where is the child now|where are the children now"),
     ("concern_when", r"when did (?:this|it) happen|when did you last see"),
-    ("source", r"see (?:it|this) yourself|did someone tell you|hear about it"),
+    ("source", r"see (?:it|this|them) yourself|did someone tell you|hear about it"),
     ("injuries_seen", r"seen any injuries"),
     ("injuries_detail", r"what did you see, and where|where on the child'?s body|where on (?:his|her|their) body"),
-    ("child_said", r"child said anything|has the child said|have the children said"),
+    ("child_said", r"child said anything|has the child said|have the children said|child has said anything"),
     ("poc_description", r"who are you worried about|someone in particular|a particular person"),
     ("poc_relationship", r"how is that person related|who is that to the child|who are they to the child"
      r"|who is (?:that|this) person to"),
-    ("poc_lives_with_child", r"(?:does|do) [\w' ]{1,40}?live (?:with the child|there)"),
+    ("poc_lives_with_child", r"(?:does|do) [\w', ]{1,80}?live (?:with the child|there)"),
     ("household", r"who else lives|who lives in the child'?s home|who lives with the child"),
-    ("reported_before", r"told anyone about this before|reported (?:this|it) before|told anyone before"),
+    ("reported_before", r"told anyone about this before|reported (?:this|it) before|told anyone before|about this before"),
     ("reported_to", r"who was it reported to"),
     ("reporter_relationship", r"how do you know the child|how do you know (?:him|her|them)"),
     ("reporter_name", r"what is your name"),
@@ -140,6 +140,8 @@ class Answerer:
         answer = self.persona.answers.get(topic)
         if answer is None:
             return None
+        if isinstance(answer, bool):  # YAML's unquoted yes / no
+            answer = "yes" if answer else "no"
         n = self.times.get(topic, 0)
         self.times[topic] = n + 1
         if isinstance(answer, list):
@@ -154,7 +156,7 @@ class Answerer:
         if not parts:
             return self.persona.default
         # Two things asked at once: she answers both in one message, as people do.
-        return ", ".join(dict.fromkeys(parts))
+        return ", ".join(parts)
 
 
 # --- the two channels --------------------------------------------------------------------

@@ -36,7 +36,7 @@ from bot.tracker_crypto import load_tracker_key
 from bot.tracker_db import EncryptedEventLog
 from tests.bot.test_store import POSTGRES_URL, postgres_admin  # noqa: F401 - fixture
 from tests.e2e.conftest import MODEL, say, texts
-from tests.e2e.test_webchat_report import REFERENCE, asked
+from tests.e2e.test_webchat_report import REFERENCE, asked, asked_all, reply_for
 
 pytestmark = pytest.mark.e2e
 
@@ -159,7 +159,9 @@ CANARY_ANSWERS = {
     "child_school": "Little Acorns nursery",
     "child_where_now": "At home",
     "concern_description": f"On Sunday {SENTENCE}",
+    "concern_more": "No",
     "concern_when": "Last Sunday",
+    "source": "I saw it myself",
     "injuries_seen": "No",
     "child_said": "She said she was scared",
     "poc_description": "her mum's new boyfriend",
@@ -180,18 +182,20 @@ def test_canary_no_plaintext_at_rest_in_databases_or_logs(stack, var_dir, env, b
     sender = f"canary-{uuid.uuid4().hex[:8]}"
     conversation = f"webchat-{sender}"
     replies = say(stack, sender, "Hello")
+    said = 1
     for _ in range(40):
-        slot = asked(replies)
-        if slot == "confirm":
+        slots = asked_all(replies)
+        if "confirm" in slots:
             break
-        assert slot in CANARY_ANSWERS, texts(replies)
-        replies = say(stack, sender, CANARY_ANSWERS[slot])
+        assert slots and all(s in CANARY_ANSWERS for s in slots), texts(replies)
+        replies = say(stack, sender, reply_for(slots, dict(CANARY_ANSWERS)))
+        said += 1
     else:
         raise AssertionError("the read-back never came")
 
     # In progress: the whole conversation is in the tracker store, and none of it is readable.
     in_progress = tracker(var_dir, env).load(conversation)
-    assert sum(e["event"] == "user" for e in in_progress.events) >= 10
+    assert sum(e["event"] == "user" for e in in_progress.events) == said
     assert any(CHILD in (e.get("text") or "") for e in in_progress.events)  # it IS stored, encrypted
     assert plaintext_hits(var_dir, backend) == []
 
@@ -240,14 +244,11 @@ def test_a_report_left_idle_becomes_an_incomplete_referral(stack, var_dir, env, 
     sender = f"idle-{uuid.uuid4().hex[:8]}"
     description = "His dad drinks every night and leaves him alone in the flat"
     say(stack, sender, "Hello")
-    say(stack, sender, "His name is Bartholomew")
-    say(stack, sender, "he is 4")
-    asked_next = say(stack, sender, "Wakefield")
-    assert asked(asked_next) == "child_school"
-    say(stack, sender, "Don't know")
-    replies = say(stack, sender, "At home")
-    assert asked(replies) == "concern_description"
-    say(stack, sender, description)
+    assert asked(say(stack, sender, description)) == "concern_more"
+    assert asked(say(stack, sender, "No")) == "child_name"
+    asked_next = say(stack, sender, "His name is Bartholomew, he is 4")
+    assert asked(asked_next) == "child_area"
+    say(stack, sender, "Wakefield, don't know")
     before = {r["reference"] for r in queue(var_dir, env)}
 
     # She stops. Past the idle limit, the sweeper (a process of the stack) queues what she said.
@@ -260,7 +261,7 @@ def test_a_report_left_idle_becomes_an_incomplete_referral(stack, var_dir, env, 
     assert referral["child"]["name"] == "Bartholomew" and referral["child"]["age_years"] == 4.0
     assert referral["concern"]["description"] == description
     said = [t["text"] for t in referral["transcript"] if t["speaker"] == "reporter"]
-    assert said == ["Hello", "His name is Bartholomew", "he is 4", "Wakefield", "Don't know", "At home", description]
+    assert said == ["Hello", description, "No", "His name is Bartholomew, he is 4", "Wakefield, don't know"]
     # Rated by the same rules as a finished report: a parent drinking with a child under 5.
     assert referral["priority"] in ("AMBER", "RED") and referral["reasons"]
     assert plaintext_hits(var_dir, backend) == []

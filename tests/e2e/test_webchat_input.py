@@ -41,12 +41,13 @@ def test_malformed_requests_get_a_clear_4xx(stack, raw, status, reason):
 def test_bad_requests_in_the_middle_do_not_lose_the_report(stack):
     sender = f"keep-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "hello")
-    replies = say(stack, sender, "Her name is Amira")
-    assert asked(replies) == "child_age"
+    replies = say(stack, sender, "I'm worried about my granddaughter, her name is Amira")
+    assert asked(replies) == "concern_description"  # what has happened?
     for raw in (b"{broken", body(sender, ""), body(sender, "x" * 100_000), b"\xff\xfe"):
         got, _ = post(stack.webchat_url, raw)
         assert 400 <= got < 500
-    # The conversation is where she left it: the next question is still her age.
+    # The conversation is where she left it: her account is still what she is asked for.
+    assert asked(say(stack, sender, "Her mum's boyfriend hits her")) == "child_age"
     assert asked(say(stack, sender, "she is 2")) == "child_area"
 
 
@@ -68,7 +69,8 @@ def test_any_script_gets_a_sensible_reply(stack, message):
 def test_out_of_scope_mid_report_is_answered_and_the_question_asked_again(stack):
     sender = f"oos-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "hello")
-    assert asked(say(stack, sender, "Jayden")) == "child_age"
+    say(stack, sender, "I'm worried about my grandson Jayden")
+    assert asked(say(stack, sender, "His mum's boyfriend hits him")) == "child_age"
     robot = say(stack, sender, "are you a robot?")
     assert "automated assistant" in texts(robot) and asked(robot) == "child_age"
     childline = say(stack, sender, "I'm 13 and my dad hits me")

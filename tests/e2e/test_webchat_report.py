@@ -15,48 +15,41 @@ from pathlib import Path
 import pytest
 
 from bot.triage import EVIDENCE_JOINER
+from tests.conversations.runner import TOPICS, topics_asked
 from tests.e2e.conftest import familyvoice, say, texts
 
 pytestmark = pytest.mark.e2e
 
 REFERENCE = re.compile(r"\bFV-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
-# What each question looks like (a fragment of the bot's text) -> a slot name.
-QUESTIONS = {
-    "child's name": "child_name",
-    "How old": "child_age",
-    "town or area": "child_area",
-    "school or nursery does": "child_school",
-    "Where is the child now": "child_where_now",
-    "what is worrying you": "concern_description",
-    "When did this happen": "concern_when",
-    "seen any injuries": "injuries_seen",
-    "What did you see": "injuries_detail",
-    "child said anything": "child_said",
-    "Who are you worried about": "poc_description",
-    "How is that person related": "poc_relationship",
-    "live with the child": "poc_lives_with_child",
-    "Who else lives": "household",
-    "told anyone about this before": "reported_before",
-    "Who was it reported to": "reported_to",
-    "How do you know the child": "reporter_relationship",
-    "What is your name": "reporter_name",
-    "safe for the team to contact": "safe_to_contact",
-    "How should they contact": "contact_method",
-    "When is it safe to contact": "safe_times",
-    "parent know": "parent_aware",
-    "Here is what you told me": "confirm",
-    "What would you like to change": "what_to_change",
-}
+# The topics of a question, as the conversation set's runner recognises them, named by slot.
+_TOPIC_SLOT = {"read_back": "confirm", "account": "concern_description", "anything_else": "concern_more",
+               "source": "source", "readback_choice": "readback_choice"}
+QUESTIONS = {topic: _TOPIC_SLOT.get(topic, topic) for topic, _ in TOPICS}
+
+
+def asked_all(replies: list[dict]) -> list[str]:
+    """Everything the bot's last question asks for (one question may ask two things), by slot."""
+    return [_TOPIC_SLOT.get(t, t) for t in topics_asked("\n\n".join(r.get("text", "") for r in replies))]
 
 
 def asked(replies: list[dict]) -> str | None:
-    """The question the bot ends its turn with."""
-    for reply in reversed(replies):
-        for fragment, slot in QUESTIONS.items():
-            if fragment in reply.get("text", ""):
-                return slot
-    return None
+    """The (first) thing the bot's last question asks for."""
+    found = asked_all(replies)
+    return found[0] if found else None
+
+
+def reply_for(slots: list[str], answers: dict[str, list[str] | str]) -> str:
+    """Her answer to a question about ``slots``: her answer for each, in one message."""
+    parts = []
+    for slot in slots:
+        answer = answers.get(slot)
+        if isinstance(answer, list):
+            answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        if answer is not None:
+            parts.append(answer)
+    assert parts, f"no answer for {slots}"
+    return ", ".join(parts)
 
 
 def hold_conversation(
@@ -75,12 +68,10 @@ def hold_conversation(
         found = REFERENCE.search(texts(replies))
         if found:
             return found.group(0), asked_slots, transcript
-        slot = asked(replies)
-        assert slot is not None, f"no question recognised in: {texts(replies)!r}"
-        asked_slots.append(slot)
-        answer = answers[slot]
-        if isinstance(answer, list):
-            answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        slots = asked_all(replies)
+        assert slots, f"no question recognised in: {texts(replies)!r}"
+        asked_slots.extend(slots)
+        answer = reply_for(slots, answers)
         replies = say(stack, sender, answer)
         transcript.append((answer, replies))
     raise AssertionError(f"no reference after {max_turns} turns; asked {asked_slots}")
@@ -102,11 +93,12 @@ def test_grandmother_reports_by_web_chat_and_the_officer_reads_it_all(stack, var
     sender = f"gran-{uuid.uuid4().hex[:8]}"
     opening = ["Hello", "I'm worried about my grandson Tom, he is 3 and a half"]
     answers = {
+        "concern_description": DESCRIPTION,
         "child_area": "They live in Leeds, LS6",
         "child_school": "Little Stars nursery",
         "child_where_now": "At home",
-        "concern_description": DESCRIPTION,
         "concern_when": "Last Sunday",
+        "source": "I saw them myself",
         "injuries_seen": "Yes",
         "injuries_detail": "Bruises on both arms, like finger marks",
         "child_said": "He said Dean hurt him",
@@ -124,8 +116,13 @@ def test_grandmother_reports_by_web_chat_and_the_officer_reads_it_all(stack, var
 
     intro = texts(transcript[0][1])
     assert "999" in intro and "don't know" in intro and "child protection team" in intro
+    # Her account comes first: after "Hello" she is asked what is worrying her, and her short
+    # opening is not taken as the whole account: she is asked what happened.
+    assert "What is worrying you" in intro
+    assert "what has happened" in texts(transcript[1][1])
     # What she already said is not asked again.
-    for already_said in ("child_name", "child_age", "reporter_relationship", "poc_description", "poc_relationship"):
+    for already_said in ("child_name", "child_age", "reporter_relationship", "poc_description", "poc_relationship",
+                         "concern_when"):
         assert already_said not in asked_slots
     # The read-back was shown twice: before and after her correction.
     assert asked_slots.count("confirm") == 2
@@ -140,16 +137,21 @@ def test_grandmother_reports_by_web_chat_and_the_officer_reads_it_all(stack, var
     referral = show(var_dir, reference)
     assert referral["child"]["name"] == "Tom"
     assert referral["child"]["age_years"] == 4.0  # corrected at the read-back
-    assert referral["child"]["area"] == "Leeds, LS6" or "Leeds" in referral["child"]["area"]
-    assert referral["concern"]["description"] == DESCRIPTION  # her own words, verbatim
+    assert "Leeds" in referral["child"]["area"]
+    # Her own words, verbatim: the opening and what happened.
+    assert referral["concern"]["description"] == f"{opening[1]}\n{DESCRIPTION}"
     assert referral["concern"]["injuries_seen"] is True
     assert referral["concern"]["child_said"] == "He said Dean hurt him"
     assert "new" in referral["person_of_concern"]["relationship_to_child"]
+    assert referral["person_of_concern"]["relationship_words"] == "His mum's new fella"
     assert referral["person_of_concern"]["lives_with_child"] is True
+    assert referral["other_children_in_home"] is True and "baby sister" in referral["other_children"]
     assert referral["previous_reports"] == {"reported_before": False, "to_whom": None}
     assert referral["reporter"]["name"] == "Margaret" and referral["reporter"]["anonymous"] is False
     assert referral["reporter"]["relationship"] == "grandparent"
-    assert referral["reporter"]["contact"] == "07700 900123"
+    assert referral["reporter"]["relationship_words"] == "my grandson"
+    assert referral["reporter"]["contact"] == "07700 900123" and referral["reporter"]["contact_by"] == ["phone"]
+    assert referral["reporter"]["safe_times"] == "weekday mornings"
     assert referral["parent_aware"] is False
     assert referral["priority"] == "RED" and referral["emergency"] is False
     rules = {reason["rule"] for reason in referral["reasons"]}
@@ -172,13 +174,18 @@ def test_grandmother_reports_by_web_chat_and_the_officer_reads_it_all(stack, var
 def test_danger_mid_question_gets_999_in_the_same_turn_and_a_red_emergency(stack, var_dir):
     sender = f"aunt-{uuid.uuid4().hex[:8]}"
     first = say(stack, sender, "Hi")
-    assert asked(first) == "child_name"
+    assert asked(first) == "concern_description"
+    account = say(stack, sender, "I'm worried about my niece")
+    assert asked(account) == "concern_description"  # what has happened?
     during = say(stack, sender, "he is hitting her right now")
     assert "call 999" in texts(during)
     assert asked(during) is not None  # and the report carries on
     answers = {slot: "don't know" for slot in QUESTIONS.values()}
-    answers.update({"reporter_name": "Stay anonymous", "confirm": "yes", "what_to_change": "nothing"})
+    answers.update({"reporter_name": "Stay anonymous", "safe_to_contact": "no", "confirm": "yes",
+                    "what_to_change": "nothing"})
     reference, asked_slots, _ = hold_conversation(stack, sender, [], answers, replies=during)
+    # In danger right now, where the child is comes first.
+    assert asked_slots[0] == "child_where_now"
 
     referral = show(var_dir, reference)
     assert referral["emergency"] is True and referral["priority"] == "RED"
@@ -187,7 +194,13 @@ def test_danger_mid_question_gets_999_in_the_same_turn_and_a_red_emergency(stack
     # "Don't know" everywhere: unknown stays null, never guessed.
     assert referral["child"]["age_years"] is None and referral["child"]["area"] is None
     assert referral["concern"]["injuries_seen"] is None and referral["parent_aware"] is None
-    assert referral["reporter"] == {
-        "name": None, "relationship": None, "anonymous": True,
-        "contact": None, "safe_to_contact": None, "safe_times": None,
-    }
+    assert referral["reporter"]["name"] is None and referral["reporter"]["anonymous"] is True
+    assert referral["reporter"]["contact"] is None and referral["reporter"]["safe_to_contact"] is None
+
+
+def test_danger_in_her_first_message_gets_the_999_advice_before_the_introduction(stack, var_dir):
+    sender = f"nan-{uuid.uuid4().hex[:8]}"
+    replies = say(stack, sender, "help he is going to kill her")
+    said = [r.get("text", "") for r in replies]
+    assert "call 999" in said[0] and "This is FamilyVoice" in said[1]  # the advice first
+    assert asked(replies) is not None  # and the report carries on

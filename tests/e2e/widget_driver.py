@@ -15,7 +15,7 @@ import pytest
 
 from tests.browser import AXE
 from tests.e2e.council_site import CouncilSite
-from tests.e2e.test_webchat_report import REFERENCE, asked
+from tests.e2e.test_webchat_report import REFERENCE, asked_all
 
 STORE_KEY = "familyvoice.conversation"
 SHORT_REPORT_OPENING = "I'm worried about my neighbour's little girl Amy, she is 6"
@@ -23,6 +23,10 @@ SHORT_REPORT_CONCERN = "Her mum leaves her alone at night and she often has no f
 # A short report: buttons where the widget offers them, a few typed answers, "don't know" else.
 SHORT_REPORT = {
     "child_area": "Leeds",
+    "concern_more": "No",
+    "source": "I have seen it myself",
+    "household": "Just her mum",
+    "child_said": "No",
     "child_where_now": "At home",
     "concern_description": SHORT_REPORT_CONCERN,
     "concern_when": "Most nights this month",
@@ -144,10 +148,14 @@ def report_through_widget(
         found = REFERENCE.search("\n".join(m["text"] for m in turn))
         if found:
             return found.group(0), asked_slots
-        slot = asked(turn)
-        assert slot is not None, f"no question recognised in: {turn!r}"
-        asked_slots.append(slot)
-        answer(page, answers.get(slot, "don't know"))
+        slots = asked_all(turn)
+        assert slots, f"no question recognised in: {turn!r}"
+        asked_slots.extend(slots)
+        first = answers.get(slots[0], "don't know")
+        if first in choices(page):
+            answer(page, first)  # a choice answers the question, as she would pick it
+        else:
+            answer(page, ", ".join(answers.get(slot, "don't know") for slot in slots))
     raise AssertionError(f"no reference after {max_turns} turns; asked {asked_slots}")
 
 

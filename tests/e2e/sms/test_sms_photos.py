@@ -45,7 +45,8 @@ def test_a_photo_is_fetched_after_a_429_sealed_into_the_report_and_deleted_from_
         "injuries_detail": "Big bruises on his back", "child_said": "no", "poc_description": "his dad's girlfriend",
         "poc_relationship": "dad's partner", "poc_lives_with_child": "1", "household": "his dad", "reported_before": "2",
         "reporter_relationship": "1", "reporter_name": "Stay anonymous", "safe_to_contact": "2", "parent_aware": "2",
-        "confirm": "yes", "child_name": "Arthur", "child_age": "6",
+        "confirm": "yes", "child_name": "Arthur", "child_age": "6", "concern_more": "no",
+        "source": "I saw them myself", "contact_method": "don't know", "safe_times": "don't know",
     }
     reference = REFERENCE.search(text_of(answer_until_sent(phone, sent, answers)[-1])).group(0)
 
@@ -80,7 +81,7 @@ def test_a_photo_then_stop_is_queued_incomplete_with_the_photo(phone, sms_var_di
 def test_a_video_or_a_disguised_file_is_not_kept(phone, sms_var_dir, fake_twilio):
     phone.send("Hello")
     sent, url = mms(phone, fake_twilio, MediaItem("video/mp4", b"\x00\x00\x00\x18ftypmp42"))
-    assert sms.PHOTO_REFUSED_TEXT in sent.messages and question(sent) == "child_name"
+    assert sms.PHOTO_REFUSED_TEXT in sent.messages and question(sent) == "concern_description"
     assert not [r for r in fake_twilio.requests if url.endswith(r.path)]  # never even fetched
     sent, url = mms(phone, fake_twilio, MediaItem("image/jpeg", b"MZ\x90\x00 not a photo"))
     assert sms.PHOTO_REFUSED_TEXT in sent.messages
