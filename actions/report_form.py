@@ -11,9 +11,9 @@ from rasa_sdk.types import DomainDict
 from actions.services import answers
 from bot.conversation import earlier_words, next_question, take_turn
 from bot.indicators import advice_for
-from bot.transcript import current_report_events, without_followup_turns
 from bot.readback import UNCLEAR_BEFORE_CHOICE
 from bot.summary import read_back
+from bot.transcript import current_report_events, without_followup_turns
 
 
 class ActionIntroduce(Action):
@@ -24,12 +24,17 @@ class ActionIntroduce(Action):
     def name(self) -> str:
         return "action_introduce"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         for response in advice_for((tracker.latest_message or {}).get("text") or "").responses:
             dispatcher.utter_message(response=response)
         dispatcher.utter_message(response="utter_intro")
-        said = [e.get("text") or "" for e in without_followup_turns(current_report_events(tracker.events))
-                if e.get("event") == "user"]
+        said = [
+            e.get("text") or ""
+            for e in without_followup_turns(current_report_events(tracker.events))
+            if e.get("event") == "user"
+        ]
         earlier = [text for text in said[:-1] if text and not text.startswith("/")]
         return [SlotSet(slot, value) for slot, value in earlier_words(earlier).items()]
 
@@ -38,14 +43,19 @@ def _after_a_rule(tracker: Tracker) -> bool:
     """Whether a rule has already answered this message (chit-chat...) and the form runs on it
     again. The form's own run is always the latest action, so look for the rule's reply in this
     turn's events (the validation is sent the current turn only)."""
-    return any(e.get("event") == "action" and str(e.get("name") or "").startswith("utter_") for e in tracker.events)
+    return any(
+        e.get("event") == "action" and str(e.get("name") or "").startswith("utter_")
+        for e in tracker.events
+    )
 
 
 class ValidateReportForm(FormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
         current = answers(tracker)
@@ -74,7 +84,9 @@ class ActionAskConfirmed(Action):
     def name(self) -> str:
         return "action_ask_confirmed"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot("awaiting_correction"):
             dispatcher.utter_message(response="utter_ask_what_to_change")
         elif int(tracker.get_slot("readback_unclear") or 0) >= UNCLEAR_BEFORE_CHOICE:

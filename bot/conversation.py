@@ -25,7 +25,16 @@ next_question = q.next_question
 # question is asked again. Only when NLU is fairly sure, and only when the reply is not
 # plainly an answer to the question asked ("evenings" to "when is it safe to contact you?").
 NOT_ANSWERS = frozenset(
-    {"chitchat", "ask_about_service", "insult", "bot_challenge", "adult_at_risk", "child_self_report", "greet", "goodbye"}
+    {
+        "chitchat",
+        "ask_about_service",
+        "insult",
+        "bot_challenge",
+        "adult_at_risk",
+        "child_self_report",
+        "greet",
+        "goodbye",
+    }
 )
 NOT_ANSWER_CONFIDENCE = 0.6
 # Of those, the kinds a real answer is most often mistaken for: the second time she gives one to
@@ -79,16 +88,23 @@ def take_turn(
     if advice.emergency:
         turn.updates["emergency"] = True
     not_an_answer = intent in NOT_ANSWERS and confidence >= NOT_ANSWER_CONFIDENCE
-    # Her story is never chit-chat or about an adult; a child writing about themselves, or a
-    # question about the service, still gets its own reply.
+    # Her story is never chit-chat or about an adult.
     worry = advice.emergency or (
-        intent in LOW_VALUE and len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE and _tells_a_worry(text)
+        intent in LOW_VALUE
+        and len(text.split()) >= _MIN_WORDS_FOR_NARRATIVE
+        and _tells_a_worry(text)
     )
-    if not_an_answer and not worry and not plain_answer(requested_slot, text):
+    # A plain answer to the question asked ("evenings") is not chit-chat; a child writing about
+    # themselves, or a question about the service, keeps its own reply whatever it holds.
+    plain = intent in LOW_VALUE and plain_answer(requested_slot, text)
+    if not_an_answer and not worry and not plain:
         retried = list(answers.get("retried") or [])
         asked_again = requested_slot in retried
         if returning and requested_slot not in (None, CONFIRM) and not asked_again:
-            turn.updates["retried"] = [*retried, requested_slot]  # counted once the rule has answered
+            turn.updates["retried"] = [
+                *retried,
+                requested_slot,
+            ]  # counted once the rule has answered
             return turn
         if returning or not asked_again or intent not in LOW_VALUE:
             return turn  # a rule answers it, and the same question is asked again
@@ -106,17 +122,23 @@ def take_turn(
     return turn
 
 
-def _first_message(text: str, not_an_answer: str | None, answers: Mapping[str, Any], turn: Turn) -> None:
+def _first_message(
+    text: str, not_an_answer: str | None, answers: Mapping[str, Any], turn: Turn
+) -> None:
     words = len(text.split())
     if (not_an_answer and not _tells_a_worry(text)) or extraction.is_dont_know(text):
         return  # "hello": she is asked what is worrying her
     told = answers.get("concern_description")
-    story = words >= _MIN_WORDS_FOR_LONG_ACCOUNT or (words >= _MIN_WORDS_FOR_ACCOUNT and _tells_a_worry(text))
+    story = words >= _MIN_WORDS_FOR_LONG_ACCOUNT or (
+        words >= _MIN_WORDS_FOR_ACCOUNT and _tells_a_worry(text)
+    )
     if story or turn.updates.get("emergency"):
         opening = answers.get("concern_opening")
         earlier = told if is_known(told) else opening
         turn.updates["concern_description"] = f"{earlier}\n{text}" if earlier else text
-        turn.updates["account_messages"] = (answers.get("account_messages") or 0) + (2 if opening else 1)
+        turn.updates["account_messages"] = (answers.get("account_messages") or 0) + (
+            2 if opening else 1
+        )
     elif words >= _MIN_WORDS_FOR_OPENING:
         if is_known(told):
             _add_to_account(text, answers, turn)
@@ -163,10 +185,16 @@ def _add_to_account(text: str, answers: Mapping[str, Any], turn: Turn) -> None:
 def _volunteered(text: str, question: str | None, answers: Mapping[str, Any], turn: Turn) -> None:
     """Facts she volunteers fill answers not yet given, so she is not asked for them again."""
     facts = dict(extraction.extract_facts(text))
-    if question is None or question in q.ACCOUNT_QUESTIONS or turn.updates.get("concern_description"):
+    if (
+        question is None
+        or question in q.ACCOUNT_QUESTIONS
+        or turn.updates.get("concern_description")
+    ):
         facts.update({k: v for k, v in account_facts(text).items() if k not in facts})
     else:
-        facts.update({k: v for k, v in account_facts(text, account=False).items() if k not in facts})
+        facts.update(
+            {k: v for k, v in account_facts(text, account=False).items() if k not in facts}
+        )
     for slot, value in facts.items():
         if slot in _FACT_SLOTS and answers.get(slot) is None and slot not in turn.updates:
             turn.updates[slot] = value
@@ -177,4 +205,13 @@ def known(value: Any) -> Any:
     return value if is_known(value) else None
 
 
-__all__ = ["CONFIRM", "NOT_ANSWERS", "Turn", "take_turn", "next_question", "earlier_words", "known", "UNKNOWN"]
+__all__ = [
+    "CONFIRM",
+    "NOT_ANSWERS",
+    "Turn",
+    "take_turn",
+    "next_question",
+    "earlier_words",
+    "known",
+    "UNKNOWN",
+]

@@ -24,25 +24,30 @@ _PLURAL_CHILDREN = (
     r"little\s+ones|great[ -]grandchildren)"
 )
 _NAMES_AFTER_PLURAL = re.compile(
-    rf"{_PLURAL_CHILDREN}[ \t]*,?[ \t]+(?P<names>{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]+(?:and|&)[ \t]+{_NAME})",
+    rf"{_PLURAL_CHILDREN}[ \t]*,?[ \t]+"
+    rf"(?P<names>{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]+(?:and|&)[ \t]+{_NAME})",
     re.IGNORECASE,
 )
 # "Ruby is 9 and Jack is 6", "Mason (8) and Lily (5)", "Mason who's 8".
 _NAME_IS_AGE = re.compile(
-    rf"(?<![\w'])(?P<name>{_NAME})(?:[ \t]+is|'s|[ \t]+who'?s|[ \t]+who[ \t]+is|[ \t]*,|[ \t]+aged?)?[ \t]*\(?"
-    rf"(?P<age>(?:about|around|nearly|almost)?[ \t]*\d{{1,2}}(?:[ \t]*(?:months?|weeks?|years?|yrs?)(?:[ \t]+old)?)?)\)?"
+    rf"(?<![\w'])(?P<name>{_NAME})"
+    rf"(?:[ \t]+is|'s|[ \t]+who'?s|[ \t]+who[ \t]+is|[ \t]*,|[ \t]+aged?)?[ \t]*\(?"
+    rf"(?P<age>(?:about|around|nearly|almost)?[ \t]*\d{{1,2}}"
+    rf"(?:[ \t]*(?:months?|weeks?|years?|yrs?)(?:[ \t]+old)?)?)\)?"
     rf"(?![\w/])",
 )
 # "the little boy is about 6 and the girl about 3": children without names, each with an age.
 _KID_IS_AGE = re.compile(
     r"(?:the|a|her|his|their)[ \t]+(?:(?:little|baby|older|younger|eldest|youngest|big)[ \t]+)?"
     r"(?P<kid>boy|girl|lad|lass|baby|son|daughter|brother|sister)[ \t]+(?:is[ \t]+|who'?s[ \t]+)?"
-    r"(?P<age>(?:about|around|nearly|almost|maybe)?[ \t]*\d{1,2}(?:[ \t]*(?:months?|weeks?|years?))?)(?![\w/])",
+    r"(?P<age>(?:about|around|nearly|almost|maybe)?[ \t]*\d{1,2}"
+    r"(?:[ \t]*(?:months?|weeks?|years?))?)(?![\w/])",
     re.IGNORECASE,
 )
 # "they're 8 and 5", "aged 8 and 5", "ages 9 and 6".
 _THEIR_AGES = re.compile(
-    r"(?:they'?re|they[ \t]+are|theyre|aged|ages|age)[ \t]+(?P<ages>(?:about[ \t]+)?\d{1,2}(?:[ \t]*,[ \t]*\d{1,2})*"
+    r"(?:they'?re|they[ \t]+are|theyre|aged|ages|age)[ \t]+"
+    r"(?P<ages>(?:about[ \t]+)?\d{1,2}(?:[ \t]*,[ \t]*\d{1,2})*"
     r"[ \t]+(?:and|&)[ \t]+\d{1,2})(?![\w/])",
     re.IGNORECASE,
 )
@@ -54,7 +59,13 @@ def _ok_name(word: str, lower_case_ok: bool = False) -> bool:
     if is_name_word(word):
         return True
     low = word.lower()
-    return lower_case_ok and low.isalpha() and low not in NOT_NAMES and low not in PLACES and low not in _AGE_WORDS
+    return (
+        lower_case_ok
+        and low.isalpha()
+        and low not in NOT_NAMES
+        and low not in PLACES
+        and low not in _AGE_WORDS
+    )
 
 
 def _names(run: str, lower_case_ok: bool = False) -> list[str] | None:
@@ -73,8 +84,11 @@ def children_in(text: str) -> list[Child]:
     m = _NAMES_AFTER_PLURAL.search(norm)
     if m:
         named = _names(m.group("names")) or []
-    pairs = [(p.group("name"), p.group("age")) for p in _NAME_IS_AGE.finditer(norm)
-             if is_name_word(p.group("name")) and parse_age(p.group("age")) is not None]
+    pairs = [
+        (p.group("name"), p.group("age"))
+        for p in _NAME_IS_AGE.finditer(norm)
+        if is_name_word(p.group("name")) and parse_age(p.group("age")) is not None
+    ]
     if len({name for name, _ in pairs}) >= 2 and (not named or {n for n, _ in pairs} >= set(named)):
         return [{"name": name, "age": age.strip()} for name, age in pairs]
     ages = _ages_listed(norm)
@@ -82,8 +96,11 @@ def children_in(text: str) -> list[Child]:
         if len(ages) == len(named):
             return [{"name": n, "age": a} for n, a in zip(named, ages)]
         return [{"name": n, "age": None} for n in named]
-    kids = [(k.group("kid"), k.group("age").strip()) for k in _KID_IS_AGE.finditer(norm)
-            if parse_age(k.group("age")) is not None]
+    kids = [
+        (k.group("kid"), k.group("age").strip())
+        for k in _KID_IS_AGE.finditer(norm)
+        if parse_age(k.group("age")) is not None
+    ]
     if len(kids) >= 2:
         return [{"name": None, "age": age} for _, age in kids]
     return []
@@ -117,7 +134,7 @@ def ages_in_answer(text: str) -> list[str]:
     msg = Message.of(text[:500])
     found = []
     for m in AGE_PHRASE.finditer(msg.low):
-        phrase = text[m.start("age"): m.end("age")]
+        phrase = text[m.start("age") : m.end("age")]
         if parse_age(phrase) is not None:
             found.append(phrase.strip())
     return found
@@ -134,7 +151,7 @@ def names_in_answer(text: str) -> list[str]:
         if not clause:
             continue
         lead = _NAME_LEAD.match(clause)
-        body = clause[lead.end():] if lead else clause
+        body = clause[lead.end() :] if lead else clause
         # Cut what follows the names: "Riley hes 4" -> "Riley".
         words = body.split()
         kept: list[str] = []
@@ -143,7 +160,9 @@ def names_in_answer(text: str) -> list[str]:
             if bare.lower() in ("and", "&"):
                 kept.append("and")
                 continue
-            if AGE_PHRASE.fullmatch(bare.lower()) or not _ok_name(bare, lower_case_ok or bool(lead)):
+            if AGE_PHRASE.fullmatch(bare.lower()) or not _ok_name(
+                bare, lower_case_ok or bool(lead)
+            ):
                 break
             kept.append(bare)
         while kept and kept[-1] == "and":

@@ -28,7 +28,10 @@ _METHOD_WORDS = re.compile(
 _BY = (
     ("email", re.compile(r"\be-?mail\b|@", _I)),
     ("text", re.compile(r"\btext|\btxt\b|\bsms\b|\bmessage\b|whats\s?app", _I)),
-    ("phone", re.compile(r"\bring\b|\bcall\b|\bphone\b|\bmobile\b|\blandline\b|\bnumber\b|\d{5}", _I)),
+    (
+        "phone",
+        re.compile(r"\bring\b|\bcall\b|\bphone\b|\bmobile\b|\blandline\b|\bnumber\b|\d{5}", _I),
+    ),
     ("letter", re.compile(r"\bletter\b|\bpost\b|\bwrite\b", _I)),
     ("in person", re.compile(r"\bin\s+person\b|\bvisit\b|\bcome\s+round\b", _I)),
 )
@@ -76,7 +79,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
         if m.end() <= start:
             left = m.end()
         elif m.start() >= end:
-            return _tidy(text[left:m.start()])
+            return _tidy(text[left : m.start()])
     return _tidy(text[left:])
 
 
@@ -86,11 +89,16 @@ def _tidy(words: str) -> str:
 
 
 def safe_times(text: str) -> str | None:
-    """Her words for when it is safe: from the first time word to the last ("after 6 in the evening")."""
+    """Her words for when it is safe, from the first time word to the last ("after 6 in the
+    evening")."""
     if not text:
         return None
     norm = same_length(text)
-    found = [m for m in _TIME.finditer(norm) if not _PHONE.search(norm, max(0, m.start() - 12), m.end() + 12)]
+    found = [
+        m
+        for m in _TIME.finditer(norm)
+        if not _PHONE.search(norm, max(0, m.start() - 12), m.end() + 12)
+    ]
     if not found:
         return next((c.strip() for c in _CLAUSE.split(text) if _ANY.match(c)), None)
     start, end = found[0].start(), found[-1].end()

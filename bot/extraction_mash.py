@@ -16,7 +16,9 @@ from bot.slots import NO, YES
 
 _I = re.IGNORECASE
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
 
 # ---------------------------------------------------------------- when
 
@@ -38,7 +40,7 @@ def when_said(text: str) -> str | None:
     if not text:
         return None
     m = _WHEN.search(same_length(text))
-    return text[m.start(): m.end()].strip() if m else None
+    return text[m.start() : m.end()].strip() if m else None
 
 
 # ---------------------------------------------------------------- saw it herself, or was told
@@ -73,8 +75,9 @@ def source_of(text: str) -> str | None:
 # ---------------------------------------------------------------- first language, interpreter
 
 _LANGUAGES = (
-    "Polish Romanian Urdu Punjabi Panjabi Arabic Bengali Somali Kurdish Portuguese Lithuanian Slovak Czech "
-    "Tigrinya Farsi Pashto Gujarati Welsh French Spanish Italian Chinese Mandarin Cantonese Turkish Hungarian "
+    "Polish Romanian Urdu Punjabi Panjabi Arabic Bengali Somali Kurdish Portuguese Lithuanian "
+    "Slovak Czech Tigrinya Farsi Pashto Gujarati Welsh French Spanish Italian Chinese Mandarin "
+    "Cantonese Turkish Hungarian "
     "Bulgarian Russian Ukrainian Latvian Albanian Hindi Tamil Amharic Sylheti Roma Romani"
 ).split()
 _LANGUAGE = re.compile(r"\b(?P<lang>" + "|".join(_LANGUAGES) + r")\b", _I)
@@ -103,7 +106,7 @@ def interpreter_needed(text: str, asked: bool = False) -> str | None:
         return YES
     m = _INTERPRETER.search(norm)
     if m:
-        before = norm[max(0, m.start() - 30): m.start()].lower()
+        before = norm[max(0, m.start() - 30) : m.start()].lower()
         return NO if re.search(r"\b(?:no|not|don'?t|doesn'?t|won'?t)\b", before) else YES
     if asked:
         # "Polish, yes the mum would need one": the yes or no after the language.
@@ -116,14 +119,18 @@ def interpreter_needed(text: str, asked: bool = False) -> str | None:
 
 def language_signalled(text: str) -> bool:
     """Whether an account suggests the family may not speak English at home."""
-    return bool(text) and (first_language(text) not in (None, "Welsh") or bool(_NO_ENGLISH.search(text))
-                           or bool(_INTERPRETER.search(text)))
+    return bool(text) and (
+        first_language(text) not in (None, "Welsh")
+        or bool(_NO_ENGLISH.search(text))
+        or bool(_INTERPRETER.search(text))
+    )
 
 
 # ---------------------------------------------------------------- disability, additional needs
 
 _NEEDS = re.compile(
-    r"\b(?:autis\w*|asd|adhd|non[ -]?verbal|disab\w*|special\s+needs|\bsend?\b|learning\s+(?:difficult|disabilit)\w*"
+    r"\b(?:autis\w*|asd|adhd|non[ -]?verbal|disab\w*|special\s+needs|\bsend?\b"
+    r"|learning\s+(?:difficult|disabilit)\w*"
     r"|cerebral\s+palsy|down'?s(?:\s+syndrome)?|deaf|blind|wheelchair|epilep\w*|(?:global|developmental)\s+delay"
     r"|speech\s+delay|can'?t\s+(?:talk|speak|walk)|doesn'?t\s+(?:talk|speak))\b",
     _I,
@@ -140,7 +147,7 @@ def additional_needs(text: str) -> str | None:
     if not m:
         return None
     start = max(norm.rfind(c, 0, m.start()) for c in ",.;!?\n") + 1
-    end_m = re.search(r"[.;!?\n]", norm[m.end():])
+    end_m = re.search(r"[.;!?\n]", norm[m.end() :])
     end = m.end() + end_m.start() if end_m else len(norm)
     return text[start:end].strip(" ,")
 
@@ -153,12 +160,20 @@ _SIBLINGS = re.compile(
     r"|\bthe\s+baby\b|\btwins?\b",
     _I,
 )
-_ONLY = re.compile(r"\b(?:just|only)\b|\bon\s+(?:her|his|their)\s+own\b|\bthe\s+two\s+of\s+them\b", _I)
+_ONLY = re.compile(
+    r"\b(?:just|only)\b|\bon\s+(?:her|his|their)\s+own\b|\bthe\s+two\s+of\s+them\b", _I
+)
 _MEMBERS = (
-    ("mother's partner", r"\b(?:mum|mam|mom|mother)'?s?\s+(?:new\s+)?(?:partner|boyfriend|boyfreind|bf|fella|husband)\b"
-     r"|\bthe\s+boyfriend\b|\bher\s+(?:new\s+)?(?:partner|boyfriend|fella)\b"),
-    ("father's partner", r"\b(?:dad|father)'?s?\s+(?:new\s+)?(?:partner|girlfriend|gf|wife)\b|\bthe\s+girlfriend\b"
-     r"|\bhis\s+(?:new\s+)?(?:girlfriend|partner)\b"),
+    (
+        "mother's partner",
+        r"\b(?:mum|mam|mom|mother)'?s?\s+(?:new\s+)?(?:partner|boyfriend|boyfreind|bf|fella|husband)\b"
+        r"|\bthe\s+boyfriend\b|\bher\s+(?:new\s+)?(?:partner|boyfriend|fella)\b",
+    ),
+    (
+        "father's partner",
+        r"\b(?:dad|father)'?s?\s+(?:new\s+)?(?:partner|girlfriend|gf|wife)\b|\bthe\s+girlfriend\b"
+        r"|\bhis\s+(?:new\s+)?(?:girlfriend|partner)\b",
+    ),
     ("stepfather", r"\bstep[ -]?(?:dad|father)\b"),
     ("stepmother", r"\bstep[ -]?(?:mum|mam|mother)\b"),
     ("mother", r"(?<!step )(?<!step-)(?<!step)\b(?:mum|mam|mom|mummy|mother)\b(?!'|s\b)"),
@@ -185,9 +200,12 @@ def other_children(text: str | None) -> tuple[str | None, str | None]:
     m = _SIBLINGS.search(norm)
     if m:
         start = max(norm.rfind(c, 0, m.start()) for c in ",;\n") + 1
-        and_at = max(norm.lower().rfind(" and ", start, m.start()), norm.lower().rfind(" n ", start, m.start()))
+        and_at = max(
+            norm.lower().rfind(" and ", start, m.start()),
+            norm.lower().rfind(" n ", start, m.start()),
+        )
         if and_at >= 0:
-            start = and_at + (5 if norm.lower()[and_at:and_at + 5] == " and " else 3)
+            start = and_at + (5 if norm.lower()[and_at : and_at + 5] == " and " else 3)
         return YES, text[start:].strip(" ,.")[:120]
     if _ONLY.search(norm):
         return NO, None
@@ -196,7 +214,9 @@ def other_children(text: str | None) -> tuple[str | None, str | None]:
 
 # ---------------------------------------------------------------- why the parent does not know
 
-_LEADING_ANSWER = re.compile(r"^\s*(?:no+|nope|nah|n|not\s+yet|she\s+doesn'?t|he\s+doesn'?t|they\s+don'?t)\b[\s,.:;-]*", _I)
+_LEADING_ANSWER = re.compile(
+    r"^\s*(?:no+|nope|nah|n|not\s+yet|she\s+doesn'?t|he\s+doesn'?t|they\s+don'?t)\b[\s,.:;-]*", _I
+)
 
 
 def parent_unaware_why(text: str) -> str | None:

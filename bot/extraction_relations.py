@@ -16,13 +16,22 @@ from bot.extraction_text import same_length
 _I = re.IGNORECASE
 _MUM = r"(?:mum|mam|mom|mummy|mother|ma)"
 _DAD = r"(?:dad|daddy|father|da)"
-_HIS_PARTNER = r"(?:boy\s?fri?e?i?nd|boyfreind|bf|partner|fella|feller|bloke|man|husband|other\s+half|hubby|fianc[eé])"
-_HER_PARTNER = r"(?:girl\s?fri?e?i?nd|girlfreind|gf|partner|wife|missus|woman|other\s+half|fianc[eé]e)"
+_HIS_PARTNER = (
+    r"(?:boy\s?fri?e?i?nd|boyfreind|bf|partner|fella|feller|bloke|man|husband|other\s+half|hubby"
+    r"|fianc[eé])"
+)
+_HER_PARTNER = (
+    r"(?:girl\s?fri?e?i?nd|girlfreind|gf|partner|wife|missus|woman|other\s+half|fianc[eé]e)"
+)
 
 # How she knows the child. Most specific first: "great aunt" before "aunt".
 _REPORTER = (
-    ("grandparent", r"\bgreat[ -]?(?:gran|nan|grand)\w*|\b(?:nan|nana|nanna|nanny|gran|granny|grandma|grandmother|grandad"
-                    r"|granddad|grandpa|grandfather|grandparents?|gramps|grandmum)\b"),
+    (
+        "grandparent",
+        r"\bgreat[ -]?(?:gran|nan|grand)\w*"
+        r"|\b(?:nan|nana|nanna|nanny|gran|granny|grandma|grandmother|grandad"
+        r"|granddad|grandpa|grandfather|grandparents?|gramps|grandmum)\b",
+    ),
     ("aunt or uncle", r"\b(?:great[ -]?)?(?:aunt|auntie|aunty|uncle)\b"),
     ("godparent", r"\bgod(?:mother|father|parent|mum|dad)\b"),
     ("neighbour", r"\bneighbou?rs?\b|\bnext\s+door\b"),
@@ -47,7 +56,10 @@ def reporter_relationship_answer(text: str) -> str | None:
 
 # Who the person of concern is to the child. Most specific first.
 _POC = (
-    ("mother's partner", rf"\b{_MUM}'?s?\s+(?:new\s+)?{_HIS_PARTNER}\b|\b{_HIS_PARTNER}\s+of\s+(?:the|his|her)\s+{_MUM}\b"),
+    (
+        "mother's partner",
+        rf"\b{_MUM}'?s?\s+(?:new\s+)?{_HIS_PARTNER}\b|\b{_HIS_PARTNER}\s+of\s+(?:the|his|her)\s+{_MUM}\b",
+    ),
     ("father's partner", rf"\b{_DAD}'?s?\s+(?:new\s+)?{_HER_PARTNER}\b"),
     ("stepfather", r"\bstep[ -]?(?:dad|daddy|father)\b"),
     ("stepmother", r"\bstep[ -]?(?:mum|mummy|mam|mom|mother)\b"),
@@ -77,7 +89,9 @@ def poc_relationship_answer(text: str) -> str | None:
     if not text or is_dont_know(text):
         return None
     norm = same_length(text)
-    childs = re.search(r"\b(?:his|her|their|the\s+(?:child|kids?|children)'?s?)\s+(?P<rest>[\w' -]+)", norm, _I)
+    childs = re.search(
+        r"\b(?:his|her|their|the\s+(?:child|kids?|children)'?s?)\s+(?P<rest>[\w' -]+)", norm, _I
+    )
     for words in ([childs.group("rest")] if childs else []) + [norm]:
         for label, rx in _POC_RES:
             if rx.search(words):

@@ -88,7 +88,9 @@ def _known(answers: Mapping[str, Any], slot: str) -> bool:
     return is_known(answers.get(slot))
 
 
-def _combined(answers: Mapping[str, Any], both: str, first: str, second: str, a: str, b: str) -> str | None:
+def _combined(
+    answers: Mapping[str, Any], both: str, first: str, second: str, a: str, b: str
+) -> str | None:
     """``both`` when answers a and b are missing, else the question for whichever is."""
     if _missing(answers, a) and _missing(answers, b):
         return both
@@ -123,12 +125,14 @@ def _plan(a: Mapping[str, Any]) -> list[str | None]:
         _combined(a, NAME_AGE, NAME, AGE, "child_name", "child_age"),
         _combined(a, AREA_SCHOOL, AREA, SCHOOL, "child_area", "child_school"),
         (INJURIES_SOURCE if _missing(a, "source") else INJURIES)
-        if a.get("injuries_seen") == YES and _missing(a, "injuries_detail") else None,
+        if a.get("injuries_seen") == YES and _missing(a, "injuries_detail")
+        else None,
         _combined(a, WHEN_SOURCE, WHEN, SOURCE, "concern_when", "source"),
         POC if _missing(a, "poc_description") else None,
         POC_RELATIONSHIP if poc_named and _missing(a, "poc_relationship") else None,
         (HOUSEHOLD_POC if poc_named and _missing(a, "poc_lives_with_child") else HOUSEHOLD)
-        if _missing(a, "household") else None,
+        if _missing(a, "household")
+        else None,
         POC_LIVES if poc_named and _missing(a, "poc_lives_with_child") else None,
         CHILD_SAID if _missing(a, "child_said") and not _child_too_young(a) else None,
         PARENT_REPORTED if _missing(a, "parent_aware") and _missing(a, "reported_before") else None,
@@ -145,7 +149,8 @@ def _plan(a: Mapping[str, Any]) -> list[str | None]:
 
 
 def _more(a: Mapping[str, Any]) -> str | None:
-    """Once, after a one-message account: anything else, and what the child has said if old enough."""
+    """Once, after a one-message account: anything else, and what the child has said (if the
+    child is old enough to have said anything)."""
     if not _missing(a, "concern_more") or (a.get("account_messages") or 0) > 1:
         return None
     return MORE_SAID if _missing(a, "child_said") and not _child_too_young(a) else MORE
@@ -182,11 +187,18 @@ def poc_referent(a: Mapping[str, Any]) -> str:
     """How a question names the person of concern: her words when short ("Kyle", "her mums
     boyfriend"), else who they are to the child, else "that person"."""
     words = a.get("poc_description")
-    if is_known(words) and "," not in str(words) and len(str(words).split()) <= _SHORT_REFERENT_WORDS:
+    if (
+        is_known(words)
+        and "," not in str(words)
+        and len(str(words).split()) <= _SHORT_REFERENT_WORDS
+    ):
         text = " ".join(str(words).split())
         first = text.split()[0]
-        return text if first[:1].isupper() and first.lower() not in ("her", "his", "their", "the", "my") \
+        return (
+            text
+            if first[:1].isupper() and first.lower() not in ("her", "his", "their", "the", "my")
             else text[:1].lower() + text[1:]
+        )
     return _REFERENTS.get(str(a.get("poc_relationship")), "that person")
 
 

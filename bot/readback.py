@@ -20,7 +20,10 @@ UNCLEAR_BEFORE_CHOICE = 2
 # Unclear replies after which it is sent as it is (she was told so): the read-back never loops.
 UNCLEAR_BEFORE_SENDING = 4
 
-_SEND = re.compile(r"^\s*(?:1|one|send(?:\s+it)?(?:\s+as\s+it\s+is)?|as\s+it\s+is|send\s+it\s+as\s+it\s+is)\s*[.!]?\s*$", re.I)
+_SEND = re.compile(
+    r"^\s*(?:1|one|send(?:\s+it)?(?:\s+as\s+it\s+is)?|as\s+it\s+is|send\s+it\s+as\s+it\s+is)\s*[.!]?\s*$",
+    re.I,
+)
 _CHANGE = re.compile(r"^\s*(?:2|two|change(?:\s+something)?|change\s+it)\s*[.!]?\s*$", re.I)
 # "ok", "that's fine", "send it" to "Is this right?": she is content for it to go.
 _CONTENT = re.compile(
@@ -28,7 +31,10 @@ _CONTENT = re.compile(
     r"spot\s+on|all\s+(?:good|correct|right)|send(?:\s+it)?(?:\s+please)?|please\s+send(?:\s+it)?|go\s+ahead)\s*[.!]*\s*$",
     re.I,
 )
-_NOTHING = re.compile(r"^\s*(?:nothing|none|no\s+changes?|nothing\s+to\s+change|it'?s\s+(?:fine|ok|okay|right))\s*[.!]?\s*$", re.I)
+_NOTHING = re.compile(
+    r"^\s*(?:nothing|none|no\s+changes?|nothing\s+to\s+change|it'?s\s+(?:fine|ok|okay|right))\s*[.!]?\s*$",
+    re.I,
+)
 # A note worth keeping has some words to it; "hmm" or "what?" is not one.
 _MIN_NOTE_WORDS = 3
 
@@ -42,7 +48,9 @@ def _unclear(answers: Mapping[str, Any], updates: dict[str, Any], responses: lis
         responses.append("utter_sending_as_it_is")
 
 
-def read_back_turn(text: str, answers: Mapping[str, Any], updates: dict[str, Any], responses: list[str]) -> None:
+def read_back_turn(
+    text: str, answers: Mapping[str, Any], updates: dict[str, Any], responses: list[str]
+) -> None:
     """What her reply at the read-back changes, into ``updates`` and ``responses``."""
     offered = int(answers.get("readback_unclear") or 0) >= UNCLEAR_BEFORE_CHOICE
     awaiting = bool(answers.get("awaiting_correction"))
@@ -53,7 +61,9 @@ def read_back_turn(text: str, answers: Mapping[str, Any], updates: dict[str, Any
         updates["awaiting_correction"] = True
         updates["readback_unclear"] = 0
         return
-    changes = {k: v for k, v in extraction.apply_correction(text, dict(answers)).items() if k in QUESTIONS}
+    changes = {
+        k: v for k, v in extraction.apply_correction(text, dict(answers)).items() if k in QUESTIONS
+    }
     if changes:
         updates.update(changes)
         # Her words stay too: a change read from a sentence may not carry all of it.
@@ -69,8 +79,12 @@ def read_back_turn(text: str, answers: Mapping[str, Any], updates: dict[str, Any
         updates[CONFIRM] = YES
     elif said == NO and not awaiting:
         updates["awaiting_correction"] = True  # "No" on its own: what should change?
-    elif said in (UNKNOWN, YES, NO) or extraction.is_dont_know(text) or _NOTHING.match(text) \
-            or len(text.split()) < _MIN_NOTE_WORDS:
+    elif (
+        said in (UNKNOWN, YES, NO)
+        or extraction.is_dont_know(text)
+        or _NOTHING.match(text)
+        or len(text.split()) < _MIN_NOTE_WORDS
+    ):
         _unclear(answers, updates, responses)  # nothing to change, and nothing to add: not a note
     else:
         # Something we cannot map to one answer: keep it, word for word, as a note.

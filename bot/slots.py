@@ -19,7 +19,8 @@ ANONYMOUS = "__anonymous__"
 
 # Every answer slot, roughly in the order a duty officer reads them.
 QUESTIONS: tuple[str, ...] = (
-    "concern_opening",  # a short first message ("I'm worried about my grandson"): part of her account
+    # A short first message ("I'm worried about my grandson"): the start of her account.
+    "concern_opening",
     "concern_description",
     "concern_more",
     "child_where_now",
@@ -54,7 +55,10 @@ QUESTIONS: tuple[str, ...] = (
 
 # Her own words beside a category the console sorts by; set with the category, never asked.
 WORDS_SLOTS: tuple[str, ...] = (
-    "reporter_relationship_words", "poc_relationship_words", "source_words", "parent_aware_words"
+    "reporter_relationship_words",
+    "poc_relationship_words",
+    "source_words",
+    "parent_aware_words",
 )
 
 YES_NO_SLOTS = frozenset(

@@ -29,7 +29,8 @@ def _children(answers: Mapping[str, Any]) -> str:
     if len(kids) > 1:
         each = ", ".join(
             f"{_say(k.get('name')) if _known(k.get('name')) else 'name not known'}"
-            f" (age {_say(k.get('age'))})" for k in kids
+            f" (age {_say(k.get('age'))})"
+            for k in kids
         )
         return f"Children: {each}."
     return f"Child: {_say(answers.get('child_name'))}, age {_say(answers.get('child_age'))}."
@@ -48,17 +49,22 @@ def read_back(answers: Mapping[str, Any]) -> str:
         lines.append(f"Injuries seen: yes. {_say(answers.get('injuries_detail'))}")
     if _known(answers.get("poc_description")):
         lines.append(
-            f"Person of concern: {_say(answers.get('poc_description'))} ({_say(answers.get('poc_relationship'))}), "
+            f"Person of concern: {_say(answers.get('poc_description'))} "
+            f"({_say(answers.get('poc_relationship'))}), "
             f"lives with the child: {_say(answers.get('poc_lives_with_child'))}."
         )
     if _known(answers.get("household")):
         lines.append(f"Home: {_say(answers.get('household'))}")
     if _known(answers.get("first_language")) or _known(answers.get("interpreter_needed")):
-        lines.append(f"First language: {_say(answers.get('first_language'))}, "
-                     f"interpreter: {_say(answers.get('interpreter_needed'))}.")
+        lines.append(
+            f"First language: {_say(answers.get('first_language'))}, "
+            f"interpreter: {_say(answers.get('interpreter_needed'))}."
+        )
     if _known(answers.get("additional_needs")):
         lines.append(f"Needs: {_say(answers.get('additional_needs'))}")
-    contact = "" if name == ANONYMOUS else f", safe to contact: {_say(answers.get('safe_to_contact'))}"
+    contact = (
+        "" if name == ANONYMOUS else f", safe to contact: {_say(answers.get('safe_to_contact'))}"
+    )
     lines += [
         f"You: {_say(answers.get('reporter_relationship'))}, name {you}{contact}.",
         f"Parent knows: {_say(answers.get('parent_aware'))}.",

@@ -8,7 +8,8 @@ from bot.conversation import CONFIRM, next_question, take_turn
 from bot.slots import ANONYMOUS, NO, UNKNOWN, YES
 
 STORY = (
-    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend Kyle. "
+    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums "
+    "boyfriend Kyle. "
     "On Saturday I saw bruises all down her legs and she flinches when he comes near her"
 )
 
@@ -40,20 +41,33 @@ def test_a_first_message_that_tells_the_story_is_her_account_and_she_is_asked_on
 def test_what_she_adds_when_asked_for_more_joins_her_account():
     answers = said(STORY)
     turn = take_turn("he shouts at her mum too and breaks things", "inform", 0.9, q.MORE, answers)
-    assert turn.updates["concern_description"] == STORY + "\nhe shouts at her mum too and breaks things"
+    assert (
+        turn.updates["concern_description"]
+        == STORY + "\nhe shouts at her mum too and breaks things"
+    )
     assert turn.updates["concern_more"] == YES
 
 
-@pytest.mark.parametrize("opening", [
-    "I'm worried about my grandson",
-    "my daughter is drinking again and i'm worried about my grandson",
-])
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "I'm worried about my grandson",
+        "my daughter is drinking again and i'm worried about my grandson",
+    ],
+)
 def test_a_short_opening_is_never_the_whole_account(opening):
     answers = said(opening)
     assert "concern_description" not in answers and answers["concern_opening"] == opening
     assert next_question(answers) == q.WHAT_HAPPENED
-    answers.update(take_turn("she passes out on the sofa most nights and he was found in the street",
-                             "inform", 0.9, q.WHAT_HAPPENED, answers).updates)
+    answers.update(
+        take_turn(
+            "she passes out on the sofa most nights and he was found in the street",
+            "inform",
+            0.9,
+            q.WHAT_HAPPENED,
+            answers,
+        ).updates
+    )
     assert answers["concern_description"].startswith(opening + "\n")
     assert "passes out" in answers["concern_description"]
     assert next_question(answers) != q.MORE  # two messages of account: no need to ask for more
@@ -99,14 +113,22 @@ def test_she_is_not_asked_who_a_person_is_when_she_has_said():
 
 def _everything_before_poc() -> dict:
     return {
-        "concern_description": "x", "concern_more": NO, "child_name": "Tom", "child_age": "4", "child_area": "Leeds",
-        "child_school": UNKNOWN, "concern_when": "Sunday", "source": "self",
+        "concern_description": "x",
+        "concern_more": NO,
+        "child_name": "Tom",
+        "child_age": "4",
+        "child_area": "Leeds",
+        "child_school": UNKNOWN,
+        "concern_when": "Sunday",
+        "source": "self",
     }
 
 
 def test_the_household_answer_says_whether_the_person_lives_there_and_names_other_children():
     answers = {"poc_description": "her mums boyfriend Kyle", "poc_relationship": "mother's partner"}
-    turn = take_turn("her mum, Kyle and her baby brother Noah", "inform", 0.9, q.HOUSEHOLD_POC, answers)
+    turn = take_turn(
+        "her mum, Kyle and her baby brother Noah", "inform", 0.9, q.HOUSEHOLD_POC, answers
+    )
     assert turn.updates["poc_lives_with_child"] == YES
     assert turn.updates["other_children_in_home"] == YES
     assert "Noah" in turn.updates["other_children"]
@@ -124,7 +146,10 @@ def test_the_same_question_is_asked_at_most_twice_then_the_report_moves_on():
     for _ in range(2):
         answers.update(take_turn("yes", "affirm", 0.9, q.CONTACT_WHEN, answers).updates)
     assert answers["safe_times"] == UNKNOWN and answers["unanswered"] == [q.CONTACT_WHEN]
-    assert next_question({**answers, "safe_to_contact": YES, "contact_method": "07700 900456"}) != q.CONTACT_WHEN
+    assert (
+        next_question({**answers, "safe_to_contact": YES, "contact_method": "07700 900456"})
+        != q.CONTACT_WHEN
+    )
 
 
 @pytest.mark.parametrize("slot", [q.NAME, q.AGE, q.POC_LIVES, q.PARENT, q.HOUSEHOLD])
@@ -134,12 +159,19 @@ def test_dont_know_is_accepted_for_any_question(slot):
 
 
 def test_danger_right_now_is_flagged_and_the_999_advice_given_in_the_same_turn():
-    turn = take_turn("he is hitting her right now", "danger_now", 0.95, q.NAME_AGE, {"concern_description": "x"})
+    turn = take_turn(
+        "he is hitting her right now", "danger_now", 0.95, q.NAME_AGE, {"concern_description": "x"}
+    )
     assert turn.updates["emergency"] is True
     assert turn.responses == ["utter_call_999"]
     assert "child_name" not in turn.updates  # not a name: the question is asked again
-    assert turn.updates["concern_description"] == "x\nhe is hitting her right now"  # part of her account
-    assert next_question({"concern_description": "x", "concern_more": NO, **turn.updates}) == q.WHERE_NOW
+    assert (
+        turn.updates["concern_description"] == "x\nhe is hitting her right now"
+    )  # part of her account
+    assert (
+        next_question({"concern_description": "x", "concern_more": NO, **turn.updates})
+        == q.WHERE_NOW
+    )
 
 
 def test_danger_in_her_first_message_is_her_account_and_the_advice_came_with_the_introduction():
@@ -148,7 +180,9 @@ def test_danger_in_her_first_message_is_her_account_and_the_advice_came_with_the
     assert turn.updates["concern_description"] == "he is hitting her right now"
 
 
-@pytest.mark.parametrize("intent", ["chitchat", "bot_challenge", "ask_about_service", "insult", "child_self_report"])
+@pytest.mark.parametrize(
+    "intent", ["chitchat", "bot_challenge", "ask_about_service", "insult", "child_self_report"]
+)
 def test_a_turn_that_is_not_an_answer_changes_nothing(intent):
     turn = take_turn("are you a robot?", intent, 0.9, q.AGE, {})
     assert not turn.is_answer
@@ -161,16 +195,31 @@ def test_an_account_of_abuse_is_her_account_whatever_nlu_thinks():
 
 
 def test_anonymous_means_she_is_not_asked_how_to_contact_her():
-    answers = {**_everything_before_poc(), "poc_description": UNKNOWN, "poc_relationship": UNKNOWN,
-               "household": "x", "child_said": "x", "reported_before": NO, "reporter_relationship": "neighbour",
-               "reporter_name": ANONYMOUS}
+    answers = {
+        **_everything_before_poc(),
+        "poc_description": UNKNOWN,
+        "poc_relationship": UNKNOWN,
+        "household": "x",
+        "child_said": "x",
+        "reported_before": NO,
+        "reporter_relationship": "neighbour",
+        "reporter_name": ANONYMOUS,
+    }
     assert next_question(answers) == q.PARENT
 
 
 def test_the_read_back_comes_last_and_then_the_report_is_ready():
-    answers = {**_everything_before_poc(), "poc_description": UNKNOWN, "poc_relationship": UNKNOWN,
-               "household": "x", "child_said": "x", "reported_before": NO, "reporter_relationship": "neighbour",
-               "reporter_name": ANONYMOUS, "parent_aware": NO}
+    answers = {
+        **_everything_before_poc(),
+        "poc_description": UNKNOWN,
+        "poc_relationship": UNKNOWN,
+        "household": "x",
+        "child_said": "x",
+        "reported_before": NO,
+        "reporter_relationship": "neighbour",
+        "reporter_name": ANONYMOUS,
+        "parent_aware": NO,
+    }
     assert next_question(answers) == CONFIRM
     answers[CONFIRM] = YES
     assert next_question(answers) is None
@@ -200,6 +249,8 @@ def test_dont_know_as_a_correction_is_not_added_and_two_unclear_replies_offer_se
 
 def test_a_change_we_cannot_place_is_kept_word_for_word_as_a_note():
     said_ = "please add that the family moved house twice this year"
-    turn = take_turn(said_, "inform", 0.9, CONFIRM, {"awaiting_correction": True, "corrections": ["earlier"]})
+    turn = take_turn(
+        said_, "inform", 0.9, CONFIRM, {"awaiting_correction": True, "corrections": ["earlier"]}
+    )
     assert turn.updates["corrections"] == ["earlier", said_]
     assert turn.responses == ["utter_correction_noted"]

@@ -38,7 +38,9 @@ def conversation_stack(conversation_var_dir: Path) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="session")
-def converse_as(conversation_stack: Stack, conversation_var_dir: Path) -> Callable[[Persona, str], Outcome]:
+def converse_as(
+    conversation_stack: Stack, conversation_var_dir: Path
+) -> Callable[[Persona, str], Outcome]:
     """Each persona's conversation on a channel, held once per session."""
     senders = {
         "webchat": webchat_sender(conversation_stack.rasa_port),

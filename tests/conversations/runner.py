@@ -42,23 +42,47 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("readback_choice", r"send it as it is"),
     ("what_to_change", r"what would you like to change|what should i change"),
     ("anything_else", r"anything else about what happened"),
-    ("account", r"what is worrying you|what has happened|(?<!about )what happened\?|tell me what happened"),
-    ("child_name", r"child'?s name|names? of the child|what is (?:the child|their|his|her) called|who is the child"),
+    (
+        "account",
+        r"what is worrying you|what has happened|(?<!about )what happened\?|tell me what happened",
+    ),
+    (
+        "child_name",
+        r"child'?s name|names? of the child|what is (?:the child|their|his|her) called"
+        r"|who is the child",
+    ),
     ("child_age", r"how old"),
-    ("child_area", r"town or area|where does the child live|which area|where do(?:es)? (?:the child|they) live"),
+    (
+        "child_area",
+        r"town or area|where does the child live|which area"
+        r"|where do(?:es)? (?:the child|they) live",
+    ),
     ("child_school", r"school or nursery"),
     ("child_where_now", r"where is the child now|where are the children now"),
     ("concern_when", r"when did (?:this|it) happen|when did you last see"),
     ("source", r"see (?:it|this|them) yourself|did someone tell you|hear about it"),
     ("injuries_seen", r"seen any injuries"),
-    ("injuries_detail", r"what did you see, and where|where on the child'?s body|where on (?:his|her|their) body"),
-    ("child_said", r"child said anything|has the child said|have the children said|child has said anything"),
+    (
+        "injuries_detail",
+        r"what did you see, and where|where on the child'?s body|where on (?:his|her|their) body",
+    ),
+    (
+        "child_said",
+        r"child said anything|has the child said|have the children said|child has said anything",
+    ),
     ("poc_description", r"who are you worried about|someone in particular|a particular person"),
-    ("poc_relationship", r"how is that person related|who is that to the child|who are they to the child"
-     r"|who is (?:that|this) person to"),
+    (
+        "poc_relationship",
+        r"how is that person related|who is that to the child|who are they to the child"
+        r"|who is (?:that|this) person to",
+    ),
     ("poc_lives_with_child", r"(?:does|do) [\w', ]{1,80}?live (?:with the child|there)"),
     ("household", r"who else lives|who lives in the child'?s home|who lives with the child"),
-    ("reported_before", r"told anyone about this before|reported (?:this|it) before|told anyone before|about this before"),
+    (
+        "reported_before",
+        r"told anyone about this before|reported (?:this|it) before|told anyone before"
+        r"|about this before",
+    ),
     ("reported_to", r"who was it reported to"),
     ("reporter_relationship", r"how do you know the child|how do you know (?:him|her|them)"),
     ("reporter_name", r"what is your name"),
@@ -175,8 +199,11 @@ def webchat_sender(rasa_port: int) -> Callable[[str, str], str]:
     url = f"http://127.0.0.1:{rasa_port}/webhooks/webchat/webhook"
 
     def send(conversation: str, text: str) -> str:
-        status, body = _post(url, json.dumps({"sender": conversation, "message": text}).encode(),
-                             {"Content-Type": "application/json"})
+        status, body = _post(
+            url,
+            json.dumps({"sender": conversation, "message": text}).encode(),
+            {"Content-Type": "application/json"},
+        )
         assert status == 200, (status, body)
         return "\n\n".join(m.get("text", "") for m in json.loads(body))
 
@@ -194,10 +221,21 @@ def sms_sender(rasa_port: int, public_base_url: str, auth_token: str) -> Callabl
     def send(conversation: str, text: str) -> str:
         phone = phones.setdefault(conversation, "+4477009" + str(uuid.uuid4().int)[:5])
         sid = "SM" + uuid.uuid4().hex
-        form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": phone,
-                "To": OUR_NUMBER, "Body": text, "NumMedia": "0", "NumSegments": "1", "ApiVersion": "2010-04-01"}
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "X-Twilio-Signature": validator.compute_signature(public_base_url + SMS_PATH, form)}
+        form = {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": phone,
+            "To": OUR_NUMBER,
+            "Body": text,
+            "NumMedia": "0",
+            "NumSegments": "1",
+            "ApiVersion": "2010-04-01",
+        }
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": validator.compute_signature(public_base_url + SMS_PATH, form),
+        }
         status, body = _post(url, urlencode(form).encode(), headers)
         assert status == 200, (status, body)
         return "\n\n".join(m.text or "" for m in ElementTree.fromstring(body).iter("Message"))
@@ -233,7 +271,9 @@ class Outcome:
         return "\n".join(lines)
 
 
-def converse(persona: Persona, send: Callable[[str, str], str], channel: str) -> tuple[int, str | None, list]:
+def converse(
+    persona: Persona, send: Callable[[str, str], str], channel: str
+) -> tuple[int, str | None, list]:
     """Her side of the conversation; (turns, reference or None, transcript)."""
     conversation = f"{persona.name}-{uuid.uuid4().hex[:8]}"
     answerer = Answerer(persona)
@@ -271,7 +311,9 @@ def open_referral(var_dir: Path, reference: str) -> dict[str, Any]:
     try:
         row = store.get(reference)
         assert row is not None, f"{reference} is not in the store"
-        private_key = keys.load_private_key(keys_dir / "unit_private.pem", (keys_dir / "dev-passphrase").read_bytes().strip())
+        private_key = keys.load_private_key(
+            keys_dir / "unit_private.pem", (keys_dir / "dev-passphrase").read_bytes().strip()
+        )
         data = Referral.from_json(open_sealed(row.sealed, private_key, row.reference)).to_dict()
         data["_stored_status"] = row.status
         return data
@@ -282,7 +324,11 @@ def open_referral(var_dir: Path, reference: str) -> dict[str, Any]:
 def _has(value: Any, words: str | Iterable[str]) -> bool:
     if value is None:
         return False
-    text = json.dumps(value, ensure_ascii=False).lower() if not isinstance(value, str) else value.lower()
+    text = (
+        json.dumps(value, ensure_ascii=False).lower()
+        if not isinstance(value, str)
+        else value.lower()
+    )
     text = text.replace("\u2019", "'")
     wanted = [words] if isinstance(words, str) else list(words)
     return all(str(w).lower() in text for w in wanted)
@@ -308,9 +354,15 @@ def score(expect: dict[str, Any], referral: dict[str, Any] | None) -> dict[str, 
             facts[f"child{i + 1}.name"] = any(_has(n, child["name"]) for n in names)
         if "age" in child:
             wanted_age = float(child["age"])
-            facts[f"child{i + 1}.age"] = any(c.get("age_years") == wanted_age for c in children) if mine or children else False
+            facts[f"child{i + 1}.age"] = (
+                any(c.get("age_years") == wanted_age for c in children)
+                if mine or children
+                else False
+            )
         if "school" in child:
-            facts[f"child{i + 1}.school"] = any(_has(c.get("school"), child["school"]) for c in children)
+            facts[f"child{i + 1}.school"] = any(
+                _has(c.get("school"), child["school"]) for c in children
+            )
     if "area" in expect:
         facts["area"] = any(_has(c.get("area"), expect["area"]) for c in children)
     for word in expect.get("concern") or []:
@@ -325,18 +377,26 @@ def score(expect: dict[str, Any], referral: dict[str, Any] | None) -> dict[str, 
     if "words" in poc:
         facts["poc.words"] = _has(_get(r, "person_of_concern", "description"), poc["words"])
     if "relationship" in poc:
-        facts["poc.relationship"] = _has(_get(r, "person_of_concern", "relationship_to_child"), poc["relationship"])
+        facts["poc.relationship"] = _has(
+            _get(r, "person_of_concern", "relationship_to_child"), poc["relationship"]
+        )
     if "lives_with_child" in poc:
-        facts["poc.lives_with_child"] = _get(r, "person_of_concern", "lives_with_child") is poc["lives_with_child"]
+        facts["poc.lives_with_child"] = (
+            _get(r, "person_of_concern", "lives_with_child") is poc["lives_with_child"]
+        )
     if "household" in expect:
         facts["household"] = _has(r.get("household"), expect["household"])
     if "reported_before" in expect:
-        facts["reported_before"] = _get(r, "previous_reports", "reported_before") is expect["reported_before"]
+        facts["reported_before"] = (
+            _get(r, "previous_reports", "reported_before") is expect["reported_before"]
+        )
     if "reported_to" in expect:
         facts["reported_to"] = _has(_get(r, "previous_reports", "to_whom"), expect["reported_to"])
     reporter = expect.get("reporter") or {}
     if "relationship" in reporter:
-        facts["reporter.relationship"] = _get(r, "reporter", "relationship") == reporter["relationship"]
+        facts["reporter.relationship"] = (
+            _get(r, "reporter", "relationship") == reporter["relationship"]
+        )
     if "words" in reporter:
         facts["reporter.words"] = _has(_get(r, "reporter", "relationship_words"), reporter["words"])
     if "name" in reporter:
@@ -355,14 +415,20 @@ def score(expect: dict[str, Any], referral: dict[str, Any] | None) -> dict[str, 
     if "told_999" in expect:
         bot_said = " ".join(t["text"] for t in r.get("transcript") or [] if t["speaker"] == "bot")
         told = "call 999 now" in bot_said
-        facts["told_999"] = told is expect["told_999"] and bool(r.get("emergency")) is expect["told_999"]
+        facts["told_999"] = (
+            told is expect["told_999"] and bool(r.get("emergency")) is expect["told_999"]
+        )
     mash = expect.get("mash") or {}
     if "source" in mash:
         facts["mash.source"] = _get(r, "source", "kind") == mash["source"]
     if "language" in mash:
-        facts["mash.language"] = any(_has(c.get("first_language"), mash["language"]) for c in children)
+        facts["mash.language"] = any(
+            _has(c.get("first_language"), mash["language"]) for c in children
+        )
     if "interpreter" in mash:
-        facts["mash.interpreter"] = any(c.get("interpreter_needed") is mash["interpreter"] for c in children)
+        facts["mash.interpreter"] = any(
+            c.get("interpreter_needed") is mash["interpreter"] for c in children
+        )
     if "needs" in mash:
         facts["mash.needs"] = any(_has(c.get("additional_needs"), mash["needs"]) for c in children)
     return facts
@@ -405,9 +471,14 @@ class Summary:
         return sum(1 for o in self.outcomes if o.referral is not None)
 
     def row(self) -> str:
-        return (f"| {self.channel} | {len(self.outcomes)} | {self.completed} | {self.median:.1f} | {self.p90:.0f} "
-                f"| {self.capture:.1%} |")
+        return (
+            f"| {self.channel} | {len(self.outcomes)} | {self.completed} | {self.median:.1f} "
+            f"| {self.p90:.0f} "
+            f"| {self.capture:.1%} |"
+        )
 
 
-TABLE_HEAD = ("| channel | personas | sealed complete | median turns | p90 turns | key facts captured |\n"
-              "|---|---|---|---|---|---|")
+TABLE_HEAD = (
+    "| channel | personas | sealed complete | median turns | p90 turns | key facts captured |\n"
+    "|---|---|---|---|---|---|"
+)

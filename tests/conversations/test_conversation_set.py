@@ -20,8 +20,14 @@ def _cases() -> list:
     cases = []
     for persona in PERSONAS:
         for channel in CHANNELS:
-            marks = [pytest.mark.xfail(reason=persona.known_gap, strict=True)] if persona.known_gap else []
-            cases.append(pytest.param(persona, channel, id=f"{persona.name}-{channel}", marks=marks))
+            marks = (
+                [pytest.mark.xfail(reason=persona.known_gap, strict=True)]
+                if persona.known_gap
+                else []
+            )
+            cases.append(
+                pytest.param(persona, channel, id=f"{persona.name}-{channel}", marks=marks)
+            )
     return cases
 
 
@@ -36,13 +42,17 @@ def test_the_set_is_big_and_varied_enough():
 def test_she_is_heard_in_full_and_not_asked_too_much(persona, channel, converse_as):
     outcome = converse_as(persona, channel)
     assert outcome.reference, f"no reference after {outcome.turns} turns\n{outcome.story()}"
-    assert outcome.referral is not None, f"{outcome.reference} is not a complete referral\n{outcome.story()}"
+    assert outcome.referral is not None, (
+        f"{outcome.reference} is not a complete referral\n{outcome.story()}"
+    )
     assert not outcome.missed(), outcome.story()
     assert outcome.turns <= persona.max_turns[channel], outcome.story()
 
 
 def test_the_set_meets_the_targets_on_both_channels(converse_as):
-    summaries = [Summary(channel, [converse_as(p, channel) for p in PERSONAS]) for channel in CHANNELS]
+    summaries = [
+        Summary(channel, [converse_as(p, channel) for p in PERSONAS]) for channel in CHANNELS
+    ]
     table = "\n".join([TABLE_HEAD, *(s.row() for s in summaries)])
     print("\n" + table)
     for summary in summaries:
