@@ -101,13 +101,17 @@ def take_turn(
         retried = list(answers.get("retried") or [])
         asked_again = requested_slot in retried
         if returning and requested_slot not in (None, CONFIRM) and not asked_again:
-            turn.updates["retried"] = [
-                *retried,
-                requested_slot,
-            ]  # counted once the rule has answered
+            turn.updates["retried"] = [*retried, requested_slot]  # counted once a rule answered
             return turn
-        if returning or not asked_again or intent not in LOW_VALUE:
+        if returning or not asked_again:
             return turn  # a rule answers it, and the same question is asked again
+        if intent not in LOW_VALUE and not plain_answer(requested_slot, text):
+            # The second time at this question: it is left unanswered, and the report moves on.
+            turn.updates.update(
+                {s: v for s, v in q.unanswered(requested_slot).items() if answers.get(s) is None}
+            )
+            turn.updates["unanswered"] = [*(answers.get("unanswered") or []), requested_slot]
+            return turn
 
     if requested_slot == CONFIRM:
         read_back_turn(text, answers, turn.updates, turn.responses)

@@ -254,3 +254,17 @@ def test_a_change_we_cannot_place_is_kept_word_for_word_as_a_note():
     )
     assert turn.updates["corrections"] == ["earlier", said_]
     assert turn.responses == ["utter_correction_noted"]
+
+
+def test_a_question_nlu_keeps_reading_as_not_an_answer_is_asked_at_most_twice():
+    said_ = "Sandra, yes, text me on 07700 900321, any time"
+    first = take_turn(said_, "child_self_report", 0.9, q.NAME_CONTACT, {})
+    assert first.updates == {}  # a rule answers it (Childline), and the form comes back
+    back = take_turn(said_, "child_self_report", 0.9, q.NAME_CONTACT, {}, returning=True)
+    assert back.updates == {"retried": [q.NAME_CONTACT]}
+    # The second time NLU says the same, a plain answer to the question is taken as her answer.
+    again = take_turn(said_, "child_self_report", 0.9, q.NAME_CONTACT, back.updates)
+    assert again.updates["reporter_name"] == "Sandra" and again.updates["safe_times"] == "any time"
+    # And a reply that is no answer at all is left unanswered: never a loop.
+    robot = take_turn("are you a robot?", "bot_challenge", 0.9, q.HOUSEHOLD, {"retried": [q.HOUSEHOLD]})
+    assert robot.updates["household"] == UNKNOWN and robot.updates["unanswered"] == [q.HOUSEHOLD]
