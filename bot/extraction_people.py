@@ -309,6 +309,7 @@ _HARM = words_of(
     violent rough aggressive nasty cruel horrible vicious dangerous mean grooming groomed rape raped
     molested sexual sexually inappropriate hates leaves\s+(?:him|her|them) left\s+(?:him|her|them) kills stabbed
     punishes punished harms harmed using uses injecting injects
+    smokes\s+(?:weed|crack|spice|drugs|cannabis|skunk|heroin) smoking\s+(?:weed|crack|spice|drugs|cannabis|skunk)
     attacks attacked assaults assaulted
     """
 )
