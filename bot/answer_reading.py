@@ -29,6 +29,7 @@ from bot.reading_account import (
     read_more_said,
     read_names_ages,
     read_opening_or_account,
+    read_what_happened,
     read_when_source,
 )
 from bot.reading_common import CLAUSES, NOTHING, Answers, free_text, yes_no
@@ -56,7 +57,7 @@ __all__ = ["read_answer", "plain_answer", "mentions_person", "name_said"]
 
 _READERS: dict[str, Callable[[str, Mapping[str, Any]], Answers | None]] = {
     q.ACCOUNT: read_opening_or_account,
-    q.WHAT_HAPPENED: read_account,
+    q.WHAT_HAPPENED: read_what_happened,
     q.MORE: read_more,
     q.MORE_SAID: read_more_said,
     q.INJURIES_SOURCE: read_injuries,

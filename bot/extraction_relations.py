@@ -43,15 +43,15 @@ _REPORTER = (
 _REPORTER_RES = tuple((label, re.compile(pattern, _I)) for label, pattern in _REPORTER)
 
 
+def _first_label(table: tuple[tuple[str, re.Pattern[str]], ...], words: str) -> str | None:
+    return next((label for label, rx in table if rx.search(words)), None)
+
+
 def reporter_relationship_answer(text: str) -> str | None:
     """The category for her answer to "How do you know the child?"; None for "don't know"."""
     if not text or is_dont_know(text):
         return None
-    norm = same_length(text)
-    for label, rx in _REPORTER_RES:
-        if rx.search(norm):
-            return label
-    return "other"
+    return _first_label(_REPORTER_RES, same_length(text)) or "other"
 
 
 # Who the person of concern is to the child. Most specific first.
@@ -93,7 +93,7 @@ def poc_relationship_answer(text: str) -> str | None:
         r"\b(?:his|her|their|the\s+(?:child|kids?|children)'?s?)\s+(?P<rest>[\w' -]+)", norm, _I
     )
     for words in ([childs.group("rest")] if childs else []) + [norm]:
-        for label, rx in _POC_RES:
-            if rx.search(words):
-                return label
+        label = _first_label(_POC_RES, words)
+        if label:
+            return label
     return "other"

@@ -69,6 +69,18 @@ def read_account(text: str, answers: Mapping[str, Any]) -> Answers | None:
     }
 
 
+def read_what_happened(text: str, answers: Mapping[str, Any]) -> Answers | None:
+    """What happened, and the child's own words if she passes them on with it."""
+    read = read_account(text, answers)
+    if (
+        read is not None
+        and answers.get("child_said") is None
+        and _CHILD_SPEECH.search(same_length(text))
+    ):
+        read["child_said"] = text.strip()
+    return read
+
+
 def read_more(text: str, answers: Mapping[str, Any]) -> Answers | None:
     if is_dont_know(text) or (NOTHING.match(text) and len(text.split()) <= 6):
         return {"concern_more": NO}

@@ -194,8 +194,8 @@ def test_an_account_of_abuse_is_her_account_whatever_nlu_thinks():
     assert turn.updates["concern_description"] == said_
 
 
-def test_anonymous_means_she_is_not_asked_how_to_contact_her():
-    answers = {
+def _anonymous_neighbour_told_it_all() -> dict:
+    return {
         **_everything_before_poc(),
         "poc_description": UNKNOWN,
         "poc_relationship": UNKNOWN,
@@ -205,21 +205,14 @@ def test_anonymous_means_she_is_not_asked_how_to_contact_her():
         "reporter_relationship": "neighbour",
         "reporter_name": ANONYMOUS,
     }
-    assert next_question(answers) == q.PARENT
+
+
+def test_anonymous_means_she_is_not_asked_how_to_contact_her():
+    assert next_question(_anonymous_neighbour_told_it_all()) == q.PARENT
 
 
 def test_the_read_back_comes_last_and_then_the_report_is_ready():
-    answers = {
-        **_everything_before_poc(),
-        "poc_description": UNKNOWN,
-        "poc_relationship": UNKNOWN,
-        "household": "x",
-        "child_said": "x",
-        "reported_before": NO,
-        "reporter_relationship": "neighbour",
-        "reporter_name": ANONYMOUS,
-        "parent_aware": NO,
-    }
+    answers = {**_anonymous_neighbour_told_it_all(), "parent_aware": NO}
     assert next_question(answers) == CONFIRM
     answers[CONFIRM] = YES
     assert next_question(answers) is None

@@ -133,3 +133,39 @@ def test_the_referral_lists_its_child_in_children_and_old_blobs_still_read_so():
     legacy = referral.to_dict()
     del legacy["children"]  # sealed before referrals listed every child
     assert [c.name for c in Referral.from_dict(legacy).children] == ["Canarychild Zebedee"]
+
+
+def test_every_child_her_words_beside_each_category_and_the_mash_fields_are_in_the_referral():
+    answers = {
+        "child_name": "Mason", "child_age": "8", "child_area": "Rotherham S65", "child_school": "Badsley primary",
+        "children": [{"name": "Mason", "age": "8"}, {"name": "Lily", "age": "5"}],
+        "first_language": "Polish", "interpreter_needed": YES, "additional_needs": "he's autistic",
+        "poc_description": "my sons ex", "poc_relationship": "mother", "poc_relationship_words": "their mum",
+        "reporter_relationship": "grandparent", "reporter_relationship_words": "her nan on her dad's side",
+        "household": "their mum, the boyfriend and the two of them", "other_children_in_home": NO,
+        "contact_method": "text me on 07700 900111", "source": "told", "source_words": "my sister told me",
+        "parent_aware": NO, "parent_unaware_why": "she would stop me seeing them", "unanswered": ["safe_times"],
+    }
+    data = build_referral(answers, EVENTS, reference="FV-AAAA-BBBB", received_at=NOW, channel="sms",
+                          status="complete").to_dict()
+    assert [(c["name"], c["age_years"], c["area"], c["school"]) for c in data["children"]] == [
+        ("Mason", 8.0, "Rotherham S65", "Badsley primary"), ("Lily", 5.0, "Rotherham S65", "Badsley primary")]
+    assert data["child"] == data["children"][0] and data["child"]["additional_needs"] == "he's autistic"
+    assert all(c["first_language"] == "Polish" and c["interpreter_needed"] is True for c in data["children"])
+    assert data["children"][1]["additional_needs"] is None  # said of one child, not guessed for the other
+    assert data["person_of_concern"]["relationship_words"] == "their mum"
+    assert data["reporter"]["relationship_words"] == "her nan on her dad's side"
+    assert data["reporter"]["contact_by"] == ["text", "phone"]
+    assert data["household_members"] == ["mother's partner", "mother"]
+    assert data["other_children_in_home"] is False
+    assert data["source"] == {"kind": "told", "words": "my sister told me"}
+    assert data["parent_unaware_why"] == "she would stop me seeing them" and data["unanswered"] == ["safe_times"]
+
+
+def test_a_report_with_nothing_said_has_every_new_field_null_or_empty():
+    data = build_referral({}, EVENTS, reference="FV-AAAA-BBBB", received_at=NOW, channel="sms",
+                          status="incomplete").to_dict()
+    assert data["source"] == {"kind": None, "words": None}
+    assert data["household_members"] == [] and data["other_children_in_home"] is None
+    assert data["reporter"]["relationship_words"] is None and data["reporter"]["contact_by"] == []
+    assert data["person_of_concern"]["relationship_words"] is None and data["parent_unaware_why"] is None

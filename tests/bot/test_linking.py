@@ -299,3 +299,33 @@ def test_keys_init_adds_a_linking_secret_to_keys_made_before_linking(tmp_path, m
     assert cli.main(["keys", "init"]) == 0
     assert len(keys.load_linking_secret(tmp_path / "keys" / keys.LINKING_SECRET_FILE)) == 32
     assert cli.main(["keys", "init"]) == 1  # now everything is there: nothing to do, as before
+
+
+def _siblings() -> dict:
+    siblings = report("Mason", "8", "Rotherham S65")
+    siblings["children"] = [{"name": "Mason", "age": "8"}, {"name": "Lily", "age": "5"}]
+    return siblings
+
+
+def test_each_child_of_a_report_is_linked_by_indexes_of_its_own(intake, unit_private_key):
+    first_at = NOW - timedelta(days=30)
+    both = intake.submit(_siblings(), events("nan", first_at), channel="sms", conversation_id="nan", now=first_at)
+    lily = intake.submit(report("Lily", "5", "S65 1AA"), events("aunt", NOW), channel="webchat",
+                         conversation_id="aunt", now=NOW)
+    links = opened(intake, unit_private_key, lily.reference).linked_references
+    assert [(link["reference"], link["matched_fields"], link["child"], link["earlier_child"]) for link in links] == [
+        (both.reference, ["name", "age", "district"], 0, 1)  # Lily was the second child named
+    ]
+    rows = intake.store.engine.connect().exec_driver_sql(
+        "SELECT DISTINCT child FROM child_indexes WHERE reference = ?", (both.reference,)
+    ).fetchall()
+    assert sorted(r[0] for r in rows) == [0, 1]
+
+
+def test_one_childs_name_and_anothers_age_are_not_a_third_child(intake, unit_private_key):
+    first_at = NOW - timedelta(days=30)
+    intake.submit(_siblings(), events("nan", first_at), channel="sms", conversation_id="nan", now=first_at)
+    # Mason's name with Lily's age, in the same district: neither of them.
+    other = intake.submit(report("Mason", "5", "S65 1AA"), events("x", NOW), channel="webchat",
+                          conversation_id="x", now=NOW)
+    assert opened(intake, unit_private_key, other.reference).linked_references == []
