@@ -9,12 +9,13 @@ REFERENCE = re.compile(r"\bFV-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 OPENING = "I'm worried about my grandson Tom, he is 3 and a half"
 # A fragment of each question -> the answer a grandmother gives; the read-back first, as it
 # quotes her answers, and the combined questions before the single ones they start like.
+STORY = "His mum's new fella shouts at him and I saw bruises on his arms on Sunday"
 ANSWERS = [
     ("Here is what you told me", "Yes, send it"),
     ("send it as it is", "1"),
     ("What would you like to change", "nothing"),
-    ("What is worrying you", "His mum's new fella shouts at him and I saw bruises on his arms on Sunday"),
-    ("what has happened", "His mum's new fella shouts at him and I saw bruises on his arms on Sunday"),
+    ("What is worrying you", STORY),
+    ("what has happened", STORY),
     ("anything else about what happened", "No"),
     ("child's name, and how old", "Tom, he is 3 and a half"),
     ("child's name", "Tom"),

@@ -86,7 +86,8 @@ def extract_facts(text: str) -> dict[str, str]:
 
 # "I'm worried about Poppy, she's 7": a name she is worried about, then said to be a child's age.
 _WORRIED_ABOUT = re.compile(
-    r"\bworried\s+about\s+(?P<name>[A-Z][a-z'-]+)[ \t]*,?[ \t]+(?:she|he)(?:'s|\s+is)\s+(?:only\s+|just\s+)?\d"
+    r"\bworried\s+about\s+(?P<name>[A-Z][a-z'-]+)[ \t]*,?[ \t]+"
+    r"(?:she|he)(?:'s|\s+is)\s+(?:only\s+|just\s+)?\d"
 )
 
 

@@ -211,7 +211,10 @@ def reporter_relationship(msg: Message) -> str | None:
 _MUM = r"(?:mum|mom|mam|mummy|mommy|mammy|mother|ma)"
 _DAD = r"(?:dad|daddy|father|da)"
 _NEW = r"(?P<new>(?:new|latest|current)\s+)?"
-_PARTNER_OF_MUM = r"(?:fella|feller|fellow|boyfriend|boyfreind|boyfrend|boyf|bf|partner|bloke|man|husband|other\s+half|chap|guy|hubby|fianc[eé]|lad)"
+_PARTNER_OF_MUM = (
+    r"(?:fella|feller|fellow|boyfriend|boyfreind|boyfrend|boyf|bf|partner|bloke|man|husband"
+    r"|other\s+half|chap|guy|hubby|fianc[eé]|lad)"
+)
 _PARTNER_OF_DAD = r"(?:girlfriend|gf|partner|wife|missus|missis|misses|woman|other\s+half|bird|lady|fianc[eé]e)"
 
 # Each phrase starts at its key word, so the regex engine can skip quickly to it; whose it is
@@ -244,7 +247,11 @@ _POC_PHRASES: tuple[tuple[str | None, str, str], ...] = (
     ("lodger", r"lodger\b", _ARTICLE),
     ("foster carer", r"foster\s+(?:carer|dad|mum|father|mother|parent)s?\b", _ARTICLE),
     # Who this is to the child is not clear from the words: keep the words, ask the question.
-    (None, r"(?:boyfriend|boyfreind|boyfrend|fella|feller|bloke|man|partner|guy|husband|girlfriend|wife)\b", _ARTICLE),
+    (
+        None,
+        r"(?:boyfriend|boyfreind|boyfrend|fella|feller|bloke|man|partner|guy|husband|girlfriend|wife)\b",
+        _ARTICLE,
+    ),
     (None, r"(?:neighbou?r|family\s+friend)\b", _ARTICLE),
 )
 _POC_REGEXES = tuple((rel, re.compile(pattern), owner) for rel, pattern, owner in _POC_PHRASES)
@@ -309,7 +316,8 @@ _HARM = words_of(
     violent rough aggressive nasty cruel horrible vicious dangerous mean grooming groomed rape raped
     molested sexual sexually inappropriate hates leaves\s+(?:him|her|them) left\s+(?:him|her|them) kills stabbed
     punishes punished harms harmed using uses injecting injects
-    smokes\s+(?:weed|crack|spice|drugs|cannabis|skunk|heroin) smoking\s+(?:weed|crack|spice|drugs|cannabis|skunk)
+    smokes\s+(?:weed|crack|spice|drugs|cannabis|skunk|heroin)
+    smoking\s+(?:weed|crack|spice|drugs|cannabis|skunk)
     attacks attacked assaults assaulted
     """
 )
