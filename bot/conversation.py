@@ -8,6 +8,7 @@ passes slot values in and turns the result into Rasa events.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -64,6 +65,14 @@ class Turn:
         return bool(self.updates)
 
 
+_OWN_AGE = re.compile(r"\bi(?:'?m|\s+am)\s+(?:only\s+)?\d", re.IGNORECASE)
+
+
+def _own_age(text: str) -> bool:
+    """ "I'm 13 and my dad hits me": a child writing about themselves, never the child's age."""
+    return bool(_OWN_AGE.search(text))
+
+
 def _tells_a_worry(text: str) -> bool:
     return bool(indicators.find(text))
 
@@ -105,12 +114,9 @@ def take_turn(
             return turn
         if returning or not asked_again:
             return turn  # a rule answers it, and the same question is asked again
-        if intent not in LOW_VALUE and not plain_answer(requested_slot, text):
-            # The second time at this question: it is left unanswered, and the report moves on.
-            turn.updates.update(
-                {s: v for s, v in q.unanswered(requested_slot).items() if answers.get(s) is None}
-            )
-            turn.updates["unanswered"] = [*(answers.get("unanswered") or []), requested_slot]
+        if intent not in LOW_VALUE and (not plain_answer(requested_slot, text) or _own_age(text)):
+            # Her question, or a child writing about themselves, is answered by its rule each
+            # time; only a plain answer to the question misread twice is taken as her answer.
             return turn
 
     if requested_slot == CONFIRM:

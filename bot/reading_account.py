@@ -72,12 +72,9 @@ def read_account(text: str, answers: Mapping[str, Any]) -> Answers | None:
 def read_what_happened(text: str, answers: Mapping[str, Any]) -> Answers | None:
     """What happened, and the child's own words if she passes them on with it."""
     read = read_account(text, answers)
-    if (
-        read is not None
-        and answers.get("child_said") is None
-        and _CHILD_SPEECH.search(same_length(text))
-    ):
-        read["child_said"] = text.strip()
+    said = child_words(text)
+    if read is not None and answers.get("child_said") is None and said:
+        read["child_said"] = said
     return read
 
 
@@ -99,6 +96,15 @@ _CHILD_SPEECH = re.compile(
 )
 
 
+def child_words(text: str) -> str | None:
+    """Her words from where she passes on what the child said: "..., he said Dean hurt him"."""
+    m = _CHILD_SPEECH.search(same_length(text))
+    if m is None:
+        return None
+    start = max(text.rfind(c, 0, m.start()) for c in ".,;!?\n") + 1
+    return text[start:].strip(" ,") or None
+
+
 def read_more_said(text: str, answers: Mapping[str, Any]) -> Answers | None:
     """ "Anything else, and has the child said anything?": her words go to the account, and to
     what the child said when they report the child's words."""
@@ -111,8 +117,8 @@ def read_more_said(text: str, answers: Mapping[str, Any]) -> Answers | None:
             read["child_said"] = rest  # "no, she can't really talk yet"
         else:
             read["child_said"] = UNKNOWN
-    elif _CHILD_SPEECH.search(same_length(text)):
-        read["child_said"] = text.strip()
+    elif child_words(text):
+        read["child_said"] = child_words(text)
     return read
 
 

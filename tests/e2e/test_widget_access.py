@@ -9,7 +9,6 @@ import socket
 import pytest
 
 from tests.e2e.widget_driver import (  # noqa: F401 - council is a fixture
-    SHORT_REPORT_OPENING,
     answer_with_mouse,
     axe_problems,
     choices,
@@ -24,8 +23,8 @@ pytestmark = pytest.mark.e2e
 
 
 def to_the_first_choices(page) -> None:
-    """Three turns in: the bot offers buttons ("Where is the child now?")."""
-    for line in (SHORT_REPORT_OPENING, "Leeds", "don't know"):
+    """Two turns in, in danger right now: the bot offers buttons ("Where is the child now?")."""
+    for line in ("he is hitting her right now", "No"):
         answer_with_mouse(page, line)
     assert "At home" in choices(page)
 

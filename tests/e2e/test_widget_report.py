@@ -45,7 +45,8 @@ def test_a_short_report_by_mouse_on_the_demo_page(stack, var_dir, browser, artif
     # She sees her reference, the 999 advice stayed on screen, and her words are in the chat.
     assert reference in page.locator(".fv-log").inner_text()
     assert page.locator(".fv-urgent").is_visible()
-    assert ("user", SHORT_REPORT_CONCERN) in messages(page)
+    said = [text for who, text in messages(page) if who == "user"]
+    assert any(text.startswith(SHORT_REPORT_CONCERN) for text in said)
     # Choices she clicked were shown as her answers.
     assert ("user", "Stay anonymous") in messages(page)
     assert "child_name" not in asked_slots and "child_age" not in asked_slots
@@ -53,7 +54,8 @@ def test_a_short_report_by_mouse_on_the_demo_page(stack, var_dir, browser, artif
     referral = show(var_dir, reference)
     assert referral["channel"] == "webchat" and referral["status"] == "complete"
     assert referral["child"]["name"] == "Amy" and referral["child"]["age_years"] == 6.0
-    assert referral["concern"]["description"] == f"{SHORT_REPORT_OPENING}\n{SHORT_REPORT_CONCERN}"
+    told = f"{SHORT_REPORT_OPENING}\n{SHORT_REPORT_CONCERN}"
+    assert referral["concern"]["description"].startswith(told)
     assert referral["reporter"]["anonymous"] is True
 
     # Nothing on the device but a random id for this tab.
@@ -86,7 +88,8 @@ def test_keyboard_only_report_on_a_council_page_with_a_strict_csp(council, var_d
     assert "fv-input" in focused(page)["cls"]
 
     referral = show(var_dir, reference)
-    assert referral["concern"]["description"] == f"{SHORT_REPORT_OPENING}\n{SHORT_REPORT_CONCERN}"
+    told = f"{SHORT_REPORT_OPENING}\n{SHORT_REPORT_CONCERN}"
+    assert referral["concern"]["description"].startswith(told)
     assert referral["reporter"]["anonymous"] is True
     assert watched.problems == [], watched.problems
     context.close()
