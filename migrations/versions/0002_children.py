@@ -1,14 +1,14 @@
 """Blind indexes per child: each child of a referral indexed on its own
 
 Revision ID: children
-Revises: sealing
+Revises: sms_at_twilio
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "children"
-down_revision = "sealing"
+down_revision = "sms_at_twilio"
 branch_labels = None
 depends_on = None
 
