@@ -1,14 +1,14 @@
 """Blind indexes per child: each child of a referral indexed on its own
 
 Revision ID: children
-Revises: sms_at_twilio
+Revises: console_security
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "children"
-down_revision = "sms_at_twilio"
+down_revision = "console_security"
 branch_labels = None
 depends_on = None
 
