@@ -36,6 +36,7 @@ NOT_ANSWERS = frozenset(
         "greet",
         "goodbye",
     }
+    | {"ask_confidentiality", "ask_anonymous", "ask_what_next"}  # her questions (bot/her_questions.py)
 )
 NOT_ANSWER_CONFIDENCE = 0.6
 # Of those, the kinds a real answer is most often mistaken for: the second time she gives one to

@@ -1,0 +1,132 @@
+"""Indicators before intent: an account of harm to a child is never routed elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import indicators
+from bot.turn_kind import ACCOUNT, DANGER, NOT_ACCOUNT, decide, mentions_child, names_adult, speaks_as_child
+
+# Intents that would send her account somewhere else: the brief's "never".
+ELSEWHERE = ("adult_at_risk", "chitchat", "insult", "greet", "goodbye")
+RANKING = [("chitchat", 0.5), ("inform", 0.3), ("report_concern", 0.2)]
+
+
+def served(text: str, intent: str, ranking=RANKING) -> str:
+    decision = decide(text, intent, ranking)
+    return intent if decision is None else decision.intent
+
+
+ISSUE_ACCOUNTS = [
+    "my sons ex has got a knife and is screaming at the kids, im outside the house",
+    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend Kyle. "
+    "On Saturday I saw bruises all down her legs and she flinches when he comes near her",
+    "I told you, her stepdad goes into her room at night and touches her, she is 12",
+    "hiya my nephew has burns on his hand and they said he did it on the cooker",
+    "that useless pig hits the baby",
+    "got to go, his mums fella is back, he punched the lad yesterday",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE_ACCOUNTS)
+@pytest.mark.parametrize("intent", [*ELSEWHERE, "bot_challenge", "ask_about_service", "ask_confidentiality"])
+def test_an_account_of_harm_is_her_account_whatever_the_classifier_said(text, intent):
+    assert served(text, intent) in (*ACCOUNT, DANGER)
+
+
+def test_danger_right_now_is_danger_now_from_any_intent():
+    text = "he is hitting her right now"
+    assert indicators.advice_for(text).emergency
+    for intent in [*NOT_ACCOUNT, "inform", "affirm", "deny", "dont_know", "report_concern"]:
+        assert served(text, intent) == DANGER
+
+
+def test_a_reference_to_an_earlier_report_is_left_to_its_own_step():
+    assert decide("FV-7K3M-Q9XD he is hitting her right now", "add_to_report") is None
+
+
+def test_the_account_intent_is_the_one_the_classifier_ranked_higher():
+    text = "she has bruises on her legs"
+    assert served(text, "greet", [("greet", 0.6), ("report_concern", 0.3), ("inform", 0.1)]) == "report_concern"
+    assert served(text, "greet", [("greet", 0.6), ("inform", 0.3), ("report_concern", 0.1)]) == "inform"
+    assert served(text, "greet", []) == "report_concern"
+
+
+@pytest.mark.parametrize("text", [
+    "my mother in the care home has bruises",
+    "my sister's husband hits her",
+    "my dad has dementia and his carer takes his money",
+    "my daughter is 25 and her boyfriend controls her",
+    "my wife is scared of her ex",
+])
+def test_an_adult_at_risk_with_no_child_in_it_stays_one(text):
+    assert served(text, "adult_at_risk") == "adult_at_risk"
+
+
+@pytest.mark.parametrize("text", [
+    "my sister's husband hits her and their little boy has bruises",
+    "im 67 and im worried about my grandson",
+    "my daughter is 24 and her partner hits her, and he shoved my granddaughter into the wall",
+    "he hits her",  # an indicator and no adult named: in a child protection service, the child
+    "i am worried about the kids, their mum is being hurt",
+])
+def test_adult_at_risk_is_not_believed_when_a_child_is_in_it(text):
+    assert served(text, "adult_at_risk") in ACCOUNT
+
+
+@pytest.mark.parametrize("text", ["I'm 13 and my dad hits me", "im 15 my mums boyfriend touches me", "my stepdad hurts me"])
+def test_a_child_writing_about_themselves_is_still_sent_to_childline(text):
+    assert served(text, "child_self_report") == "child_self_report"
+
+
+@pytest.mark.parametrize("text", [
+    "my grandson said his dad hits him",
+    "she told me mummy's boyfriend hurts her",
+    "my granddaughter says her stepdad touches her",
+])
+def test_a_relative_passing_on_what_a_child_said_is_her_account_not_a_childs_own_report(text):
+    assert served(text, "child_self_report") in ACCOUNT
+
+
+def test_a_question_about_the_service_is_that_question_however_it_was_classified():
+    assert served("will they no its me", "inform") == "ask_confidentiality"
+    assert served("do i have to give my name", "chitchat") == "ask_anonymous"
+    assert served("wat happens now", "greet") == "ask_what_next"
+    assert decide("will they know it was me", "ask_confidentiality", RANKING) is None
+
+
+def test_a_question_with_an_account_in_it_is_her_account_first():
+    assert served("will they know it was me, her stepdad hits her", "ask_confidentiality") in ACCOUNT
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("evenings", "inform"), ("hello", "greet"), ("how are you", "chitchat"), ("you're useless", "insult"),
+    ("bye", "goodbye"), ("Stay anonymous", "inform"), ("no bruises that I saw", "deny"), ("", "greet"),
+])
+def test_messages_with_no_indicator_and_no_question_keep_the_classifiers_intent(text, intent):
+    assert decide(text, intent, RANKING) is None
+
+
+@pytest.mark.parametrize("text, child", [
+    ("my grandson", True), ("the kids", True), ("she is 2", True), ("hes 14 weeks", True), ("at nursery", True),
+    ("my daughter is 25", False), ("my mum", False), ("im 67", False), ("after 6 pm", False),
+    ("my girlfriend", False), ("my sister", False), ("her little sister", True),
+])
+def test_what_counts_as_a_child(text, child):
+    assert mentions_child(text) is child
+
+
+def test_who_counts_as_an_adult_or_a_child_writing():
+    assert names_adult("my mum is 84") and names_adult("the old man next door") and not names_adult("he hits her")
+    assert speaks_as_child("I'm 13 and my dad hits me") and not speaks_as_child("im 67 and he hits me")
+    assert not speaks_as_child("my grandson said his dad hits me")
+
+
+def test_a_question_the_classifier_only_guesses_at_is_not_answered():
+    unsure = [("ask_confidentiality", 0.46), ("adult_at_risk", 0.26), ("inform", 0.14), ("report_concern", 0.13)]
+    assert served("hi i was told to message this number", "ask_confidentiality", [("ask_confidentiality", 0.45),
+                  ("greet", 0.3)]) == "greet"
+    # and what it falls back to is checked like any other guess: a child named is not an adult at risk
+    assert served("the little lad over the road is out at all hours in his nappy", "ask_confidentiality", unsure) in ACCOUNT
+    sure = [("ask_what_next", 0.8), ("inform", 0.2)]
+    assert served("anything else i should know about", "ask_what_next", sure) == "ask_what_next"
