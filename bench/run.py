@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import nlu
 from bench.conversations import conversation_rows
 from bench.load import LoadResult
 from bench.sealing import sealing_rate
@@ -158,6 +159,7 @@ def main() -> int:
         f"{db} {rate:.0f} with {writers} writer{'s' if writers > 1 else ''}" for (db, writers), rate in sealing.items()))
     print(f"Console queue page, 100,000 referrals (SQLite, 50 requests): p50 {queue_p50:.0f} ms, p95 {queue_p95:.0f} ms")
     print(f"Intent accuracy of the lean NLU pipeline (3-fold cross-validation on data/nlu): {accuracy:.1%}")
+    print(nlu.rows())  # held-out accuracy and parse time per message (bench/nlu.py)
     print("\n" + "\n".join(conversation_rows()) + "\n")
     print("Targets: >= 3x stock turns/s at 20 concurrent, p95 <= 500 ms, ready <= 15 s, >= 500 sealed/s,"
           " queue p95 < 100 ms, whole stack < 1.5 GB")

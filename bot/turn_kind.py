@@ -60,13 +60,19 @@ _CHILD = re.compile(
     r"|gran(?:d)?kids?|nieces?|nephews?|kids?|kiddies|kiddos?|child(?:ren)?|childs|babys?|babies|bab(?:y|e)\b"
     r"|toddlers?|infants?|newborns?|little\s+(?:ones?|lad|lass|boy|girl|man|un)|lads?\s+(?:next|over)|teen(?:ager)?s?"
     r"|schools?|nursery|nurserys|year\s+\d+|pupils?|step\s?(?:son|daughter|kids?|children)s?|twins|foster(?:ed|ing)?"
-    r"|(?:little|young|small|baby|my|his|her|their|the)\s+(?:boy|girl)s?|(?:little|baby|his|her|their)\s+(?:brother|sister)s?)\b"
-    rf"|\b(?:is|was|aged?|only|just|turned|nearly|almost)\s+(?:\d{{1,2}}|{_AGE_WORDS})\b(?!\s*(?:am|pm|o'?clock|:|\.\d))"
+    r"|(?:little|young|small|baby|my|his|her|their|the)\s+(?:boy|girl)s?|(?:little|baby|his|her|their)\s+(?:brother|sister)s?"
+    # Someone else's son or daughter is, in a report to a child protection team, most often the child.
+    r"|(?:his|her|their|\w+'?s)\s+(?:son|daughter|lad|lass)s?)\b"
+    rf"|\b(?:is|was|aged?|only|just|turned|nearly|almost|s?he'?s|they'?re)\s+(?:\d{{1,2}}|{_AGE_WORDS})\b(?!\s*(?:am|pm|o'?clock|:|\.\d))"
     r"|\b\d{1,2}\s*(?:yo|y/o|yrs?|years?\s+old|months?|weeks?|wks?)\b",
     re.IGNORECASE,
 )
 # Ages written as numbers: 18 or over is an adult ("my daughter is 25").
-_AGE_NUMBER = re.compile(r"\b(?:is|was|aged?|only|just|turned|nearly|almost|i'?m|i\s+am|im)\s+(\d{1,3})\b", re.IGNORECASE)
+_AGE_NUMBER = re.compile(
+    r"\b(?:is|was|aged?|only|just|turned|nearly|almost|s?he'?s|they'?re|i'?m|i\s+am|im)\s+(\d{1,3})\b", re.IGNORECASE
+)
+# "my grown up son", "her adult daughter": a son or daughter who is not a child.
+_GROWN_UP = re.compile(r"\b(?:grown\s?-?\s?up|adult)\s+(?:sons?|daughters?|children|kids)\b", re.IGNORECASE)
 _SELF_AS_CHILD = re.compile(
     rf"\b(?:i'?m|i\s+am|im)\s+(?:only\s+|just\s+)?(?:\d{{1,2}}|{_AGE_WORDS})\b(?!\s*(?:am|pm|mins?|minutes))"
     r"|\b(?:i'?m|i\s+am|im)\s+(?:only\s+)?(?:a\s+)?(?:kid|child|teenager|teen|young\s+person|schoolgirl|schoolboy)\b"
@@ -100,9 +106,11 @@ def names_adult(text: str) -> bool:
 
 def mentions_child(text: str) -> bool:
     """Whether ``text`` is about someone under 18: a word for a child, a school, or a child's age."""
+    text = _GROWN_UP.sub(" ", text)
     ages = [int(m[1]) for m in _AGE_NUMBER.finditer(text)]
-    if ages and all(age >= 18 for age in ages) and not _CHILD.search(_AGE_NUMBER.sub(" ", text)):
-        return False
+    if ages and all(age >= 18 for age in ages):
+        text = _AGE_NUMBER.sub(" ", text)
+        text = re.sub(r"\b(?:sons?|daughters?)\b", " ", text, flags=re.IGNORECASE)  # "her son is 22"
     return bool(_CHILD.search(text))
 
 

@@ -130,3 +130,14 @@ def test_a_question_the_classifier_only_guesses_at_is_not_answered():
     assert served("the little lad over the road is out at all hours in his nappy", "ask_confidentiality", unsure) in ACCOUNT
     sure = [("ask_what_next", 0.8), ("inform", 0.2)]
     assert served("anything else i should know about", "ask_what_next", sure) == "ask_what_next"
+
+
+@pytest.mark.parametrize("text, child", [
+    ("her mum's boyfriend sends her pictures and shes 13", True),
+    ("my friend's husband is violent and her son has marks on his neck", True),
+    ("my sister's daughter", True),
+    ("my grown up son", False),
+    ("her son is 22 and his girlfriend hits him", False),
+])
+def test_someone_elses_son_or_daughter_is_a_child_unless_grown_up(text, child):
+    assert mentions_child(text) is child
