@@ -194,6 +194,12 @@ def test_an_account_of_abuse_is_her_account_whatever_nlu_thinks():
     assert turn.updates["concern_description"] == said_
 
 
+@pytest.mark.parametrize("intent", ["ask_confidentiality", "ask_anonymous", "ask_what_next"])
+def test_her_question_is_not_kept_as_her_account_even_where_her_account_is_asked_for(intent):
+    text = "ok before i tell you any more will my son find out it was me that told you"
+    assert not take_turn(text, intent, 1.0, q.ACCOUNT, {}).is_answer
+
+
 def _anonymous_neighbour_told_it_all() -> dict:
     return {
         **_everything_before_poc(),
