@@ -36,7 +36,11 @@ MODEL = PROJECT / "models" / "current.tar.gz"
 
 # Intents the dialogue answers alike: each is taken as an answer or as her account.
 ANSWER = frozenset({"inform", "report_concern", "danger_now", "affirm", "deny", "dont_know"})
-_ENV = {"RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+}
 
 
 def reply_class(intent: str | None) -> str:
@@ -72,7 +76,8 @@ class Parser:
         tracker = DialogueStateTracker("bench-nlu", self._metadata.domain.slots)
         message = UserMessage(text, message_id="m", sender_id="bench-nlu")
         target = self._metadata.nlu_target
-        result = self._runner.run(inputs={"__message__": [message], "__tracker__": tracker}, targets=[target])
+        inputs = {"__message__": [message], "__tracker__": tracker}
+        result = self._runner.run(inputs=inputs, targets=[target])
         return result[target][0].as_dict(only_output_properties=True)
 
     def intent(self, text: str) -> str | None:
@@ -102,7 +107,9 @@ class Score:
     def parse_ms_at(self, q: int) -> float:
         if not self.parse_ms:
             return float("nan")
-        return statistics.quantiles(self.parse_ms, n=100)[q - 1] if len(self.parse_ms) > 1 else self.parse_ms[0]
+        if len(self.parse_ms) == 1:
+            return self.parse_ms[0]
+        return statistics.quantiles(self.parse_ms, n=100)[q - 1]
 
 
 def score(classify: Callable[[str], str | None], labelled: Iterable[tuple[str, str]]) -> Score:
@@ -132,8 +139,8 @@ def heldout(model: Path = MODEL) -> Score:
 
 
 def _rasa(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "rasa", *args], cwd=PROJECT, check=True, capture_output=True,
-                   env={**os.environ, **_ENV})
+    subprocess.run([sys.executable, "-m", "rasa", *args], cwd=PROJECT, check=True,
+                   capture_output=True, env={**os.environ, **_ENV})
 
 
 def train(config: Path, out: Path) -> tuple[Path, float]:
@@ -155,16 +162,18 @@ def rows(model: Path = MODEL) -> str:
     """The lines ``make bench`` prints for the served model."""
     held = heldout(model)
     return (
-        f"Intent accuracy on the held-out set ({held.total} messages, tests/nlu/heldout.yml, never trained on): "
-        f"exact {held.exact_rate:.1%}, by reply {held.by_reply_rate:.1%}; parse p50 {held.parse_ms_at(50):.1f} ms, "
-        f"p95 {held.parse_ms_at(95):.1f} ms per message"
+        f"Intent accuracy on the held-out set ({held.total} messages, tests/nlu/heldout.yml, "
+        f"never trained on): exact {held.exact_rate:.1%}, by reply {held.by_reply_rate:.1%}; "
+        f"parse p50 {held.parse_ms_at(50):.1f} ms, p95 {held.parse_ms_at(95):.1f} ms per message"
     )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, help="train this pipeline first (else: the served model)")
-    parser.add_argument("--cv", action="store_true", help="also 3-fold cross-validation on data/nlu")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--config", type=Path, help="train this pipeline (else: the served one)")
+    parser.add_argument("--cv", action="store_true", help="also 3-fold cross-validation")
     parser.add_argument("--misses", action="store_true", help="list every message read wrongly")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fv-nlu-train-") as out:
@@ -173,12 +182,16 @@ def main() -> int:
     print(f"model: {args.config or MODEL}")
     if seconds is not None:
         print(f"training (NLU only): {seconds:.1f} s")
-    print(f"held-out: {held.total} messages, exact {held.exact_rate:.1%}, by reply {held.by_reply_rate:.1%}")
-    print(f"parse per message: p50 {held.parse_ms_at(50):.2f} ms, p95 {held.parse_ms_at(95):.2f} ms, "
+    print(f"held-out: {held.total} messages, exact {held.exact_rate:.1%}, "
+          f"by reply {held.by_reply_rate:.1%}")
+    print(f"parse per message: p50 {held.parse_ms_at(50):.2f} ms, "
+          f"p95 {held.parse_ms_at(95):.2f} ms, "
           f"mean {statistics.fmean(held.parse_ms):.2f} ms")
     if args.cv:
-        print(f"3-fold cross-validation on data/nlu: {cross_validation(args.config or PROJECT / 'config.yml'):.1%}")
-    print("most confused (label -> served):", ", ".join(f"{a}->{b} {n}" for (a, b), n in held.confusions.most_common(12)))
+        figure = cross_validation(args.config or PROJECT / "config.yml")
+        print(f"3-fold cross-validation on data/nlu: {figure:.1%}")
+    confused = held.confusions.most_common(12)
+    print("most confused (label -> served):", ", ".join(f"{a}->{b} {n}" for (a, b), n in confused))
     if args.misses:
         for text, label, served in held.misses:
             print(f"  {label:>20} -> {served:<20} {text}")

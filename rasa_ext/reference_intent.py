@@ -10,37 +10,17 @@ added to the report, as anything then is.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.references import REFERENCE_RE
+from rasa_ext.intent_step import IntentStep
 
 INTENT_NAME = "add_to_report"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ReferenceIntent(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ReferenceIntent":
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if REFERENCE_RE.search(message.get(TEXT) or ""):
-                decided = {"name": INTENT_NAME, "confidence": 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != INTENT_NAME]
-                message.set(INTENT, decided, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [decided, *ranking], add_to_output=True)
-        return messages
+class ReferenceIntent(IntentStep):
+    def decide(self, message: Message) -> str | None:
+        return INTENT_NAME if REFERENCE_RE.search(message.get(TEXT) or "") else None

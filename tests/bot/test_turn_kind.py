@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import indicators
-from bot.turn_kind import ACCOUNT, DANGER, NOT_ACCOUNT, decide, mentions_child, names_adult, speaks_as_child
+from bot.turn_kind import ACCOUNT, DANGER, NOT_ACCOUNT, decide
 
 # Intents that would send her account somewhere else: the brief's "never".
 ELSEWHERE = ("adult_at_risk", "chitchat", "insult", "greet", "goodbye")
@@ -19,7 +19,8 @@ def served(text: str, intent: str, ranking=RANKING) -> str:
 
 ISSUE_ACCOUNTS = [
     "my sons ex has got a knife and is screaming at the kids, im outside the house",
-    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend Kyle. "
+    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend "
+    "Kyle. "
     "On Saturday I saw bruises all down her legs and she flinches when he comes near her",
     "I told you, her stepdad goes into her room at night and touches her, she is 12",
     "hiya my nephew has burns on his hand and they said he did it on the cooker",
@@ -29,7 +30,9 @@ ISSUE_ACCOUNTS = [
 
 
 @pytest.mark.parametrize("text", ISSUE_ACCOUNTS)
-@pytest.mark.parametrize("intent", [*ELSEWHERE, "bot_challenge", "ask_about_service", "ask_confidentiality"])
+@pytest.mark.parametrize(
+    "intent", [*ELSEWHERE, "bot_challenge", "ask_about_service", "ask_confidentiality"]
+)
 def test_an_account_of_harm_is_her_account_whatever_the_classifier_said(text, intent):
     assert served(text, intent) in (*ACCOUNT, DANGER)
 
@@ -47,8 +50,10 @@ def test_a_reference_to_an_earlier_report_is_left_to_its_own_step():
 
 def test_the_account_intent_is_the_one_the_classifier_ranked_higher():
     text = "she has bruises on her legs"
-    assert served(text, "greet", [("greet", 0.6), ("report_concern", 0.3), ("inform", 0.1)]) == "report_concern"
-    assert served(text, "greet", [("greet", 0.6), ("inform", 0.3), ("report_concern", 0.1)]) == "inform"
+    concern_first = [("greet", 0.6), ("report_concern", 0.3), ("inform", 0.1)]
+    inform_first = [("greet", 0.6), ("inform", 0.3), ("report_concern", 0.1)]
+    assert served(text, "greet", concern_first) == "report_concern"
+    assert served(text, "greet", inform_first) == "inform"
     assert served(text, "greet", []) == "report_concern"
 
 
@@ -74,7 +79,9 @@ def test_adult_at_risk_is_not_believed_when_a_child_is_in_it(text):
     assert served(text, "adult_at_risk") in ACCOUNT
 
 
-@pytest.mark.parametrize("text", ["I'm 13 and my dad hits me", "im 15 my mums boyfriend touches me", "my stepdad hurts me"])
+@pytest.mark.parametrize("text", [
+    "I'm 13 and my dad hits me", "im 15 my mums boyfriend touches me", "my stepdad hurts me",
+])
 def test_a_child_writing_about_themselves_is_still_sent_to_childline(text):
     assert served(text, "child_self_report") == "child_self_report"
 
@@ -96,48 +103,31 @@ def test_a_question_about_the_service_is_that_question_however_it_was_classified
 
 
 def test_a_question_with_an_account_in_it_is_her_account_first():
-    assert served("will they know it was me, her stepdad hits her", "ask_confidentiality") in ACCOUNT
+    text = "will they know it was me, her stepdad hits her"
+    assert served(text, "ask_confidentiality") in ACCOUNT
 
 
 @pytest.mark.parametrize("text, intent", [
-    ("evenings", "inform"), ("hello", "greet"), ("how are you", "chitchat"), ("you're useless", "insult"),
-    ("bye", "goodbye"), ("Stay anonymous", "inform"), ("no bruises that I saw", "deny"), ("", "greet"),
+    ("evenings", "inform"), ("hello", "greet"), ("how are you", "chitchat"),
+    ("you're useless", "insult"), ("bye", "goodbye"), ("Stay anonymous", "inform"),
+    ("no bruises that I saw", "deny"), ("", "greet"),
 ])
 def test_messages_with_no_indicator_and_no_question_keep_the_classifiers_intent(text, intent):
     assert decide(text, intent, RANKING) is None
 
 
-@pytest.mark.parametrize("text, child", [
-    ("my grandson", True), ("the kids", True), ("she is 2", True), ("hes 14 weeks", True), ("at nursery", True),
-    ("my daughter is 25", False), ("my mum", False), ("im 67", False), ("after 6 pm", False),
-    ("my girlfriend", False), ("my sister", False), ("her little sister", True),
-])
-def test_what_counts_as_a_child(text, child):
-    assert mentions_child(text) is child
 
 
-def test_who_counts_as_an_adult_or_a_child_writing():
-    assert names_adult("my mum is 84") and names_adult("the old man next door") and not names_adult("he hits her")
-    assert speaks_as_child("I'm 13 and my dad hits me") and not speaks_as_child("im 67 and he hits me")
-    assert not speaks_as_child("my grandson said his dad hits me")
+
+
 
 
 def test_a_question_the_classifier_only_guesses_at_is_not_answered():
-    unsure = [("ask_confidentiality", 0.46), ("adult_at_risk", 0.26), ("inform", 0.14), ("report_concern", 0.13)]
-    assert served("hi i was told to message this number", "ask_confidentiality", [("ask_confidentiality", 0.45),
-                  ("greet", 0.3)]) == "greet"
-    # and what it falls back to is checked like any other guess: a child named is not an adult at risk
-    assert served("the little lad over the road is out at all hours in his nappy", "ask_confidentiality", unsure) in ACCOUNT
+    guess = [("ask_confidentiality", 0.45), ("greet", 0.3)]
+    assert served("hi i was told to message this number", "ask_confidentiality", guess) == "greet"
+    # What it falls back to is checked like any other guess: a child named is no adult at risk.
+    unsure = [("ask_confidentiality", 0.46), ("adult_at_risk", 0.26), ("inform", 0.14)]
+    lad = "the little lad over the road is out at all hours in his nappy"
+    assert served(lad, "ask_confidentiality", unsure) in ACCOUNT
     sure = [("ask_what_next", 0.8), ("inform", 0.2)]
     assert served("anything else i should know about", "ask_what_next", sure) == "ask_what_next"
-
-
-@pytest.mark.parametrize("text, child", [
-    ("her mum's boyfriend sends her pictures and shes 13", True),
-    ("my friend's husband is violent and her son has marks on his neck", True),
-    ("my sister's daughter", True),
-    ("my grown up son", False),
-    ("her son is 22 and his girlfriend hits him", False),
-])
-def test_someone_elses_son_or_daughter_is_a_child_unless_grown_up(text, child):
-    assert mentions_child(text) is child

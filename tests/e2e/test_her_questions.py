@@ -21,8 +21,14 @@ ANONYMOUS = "you can stay anonymous"
 CANNOT_COME_BACK = "cannot come back to you"
 WHAT_NEXT = "within 4 hours if it is urgent"
 ADULT_SERVICES = "adult social care"
-NOT_AN_ANSWER = ("Hello again", "I'm here to help you pass on a worry", "I understand this may be upsetting")
+NOT_AN_ANSWER = (
+    "Hello again", "I'm here to help you pass on a worry", "I understand this may be upsetting"
+)
 INTRO = "This is FamilyVoice"
+ELLIE = (
+    "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend "
+    "Kyle. On Saturday I saw bruises all down her legs and she flinches when he comes near her"
+)
 
 
 def last_text(replies: list[dict]) -> str:
@@ -54,7 +60,9 @@ def test_her_question_before_anything_else_is_answered_then_the_report_begins(st
     ("can i stay anonymous", (ANONYMOUS, CANNOT_COME_BACK)),
     ("ok but wat happens next after i send this", (WHAT_NEXT, "1 working day", "3 working days")),
 ])
-def test_her_question_mid_form_is_answered_and_she_is_asked_the_same_question_again(stack, question, fragments):
+def test_her_question_mid_form_is_answered_and_the_same_question_asked_again(
+    stack, question, fragments
+):
     sender = f"ask-mid-{uuid.uuid4().hex[:8]}"
     before = say(stack, sender, "Hello")
     slot = asked(before)
@@ -81,17 +89,18 @@ def test_her_question_at_the_read_back_is_answered_and_the_summary_shown_again(s
 def test_her_account_is_never_sent_to_adult_services_or_treated_as_chit_chat_at_any_point(stack):
     sender = f"account-{uuid.uuid4().hex[:8]}"
     # First message, no form yet: the rule that answers an adult at risk must not fire.
-    first = texts(say(stack, sender, "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums "
-                                     "boyfriend Kyle. On Saturday I saw bruises all down her legs and she flinches when "
-                                     "he comes near her"))
+    first = texts(say(stack, sender, ELLIE))
     assert ADULT_SERVICES not in first and INTRO in first
     # Mid-form, in words that read like a greeting and like an insult.
-    for account in ("hiya, her little brother has burns on his hand", "that useless pig hits the baby when hes drunk"):
+    for account in ("hiya, her little brother has burns on his hand",
+                    "that useless pig hits the baby when hes drunk"):
         replies = texts(say(stack, sender, account))
-        assert ADULT_SERVICES not in replies and not any(n in replies for n in NOT_AN_ANSWER), (account, replies)
+        assert ADULT_SERVICES not in replies, (account, replies)
+        assert not any(reply in replies for reply in NOT_AN_ANSWER), (account, replies)
     # At the read-back, a repeat of her account is kept, not answered as an adult at risk.
     summary = to_the_read_back(stack, sender, say(stack, sender, "don't know"))
-    repeat = texts(say(stack, sender, "I told you, her stepdad goes into her room at night and touches her, she is 12"))
+    again = "I told you, her stepdad goes into her room at night and touches her, she is 12"
+    repeat = texts(say(stack, sender, again))
     assert ADULT_SERVICES not in repeat and repeat != texts(summary)
     sent = say(stack, sender, "yes send it")
     if not REFERENCE.search(texts(sent)):  # her repeat was noted first: the summary, and yes again
@@ -111,6 +120,7 @@ def test_a_long_question_where_her_account_is_asked_for_is_answered_not_kept_as_
             break
         replies = say(stack, sender, "don't know")
     assert asked(replies) == "concern_description", texts(replies)
-    replies = say(stack, sender, "ok before i tell you any more, will my son find out it was me that told you")
+    question = "ok before i tell you any more, will my son find out it was me that told you"
+    replies = say(stack, sender, question)
     assert WHO_WILL_KNOW in texts(replies)
     assert asked(replies) == "concern_description"  # asked again: the question was not her account

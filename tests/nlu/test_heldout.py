@@ -30,7 +30,7 @@ def _normal(text: str) -> str:
 
 
 def accounts_in_heldout() -> list[str]:
-    """Held-out messages that tell of harm to a child: openings and danger, and answers with an indicator."""
+    """Held-out messages telling of harm to a child: openings, danger, answers with an indicator."""
     return [text for text, label in examples() if label in {"report_concern", "danger_now"}
             or (label == "inform" and indicators.find(text))]
 
@@ -57,7 +57,8 @@ def test_the_held_out_set_is_big_enough_and_covers_every_intent():
 def test_the_lists_of_accounts_are_long_enough():
     assert len(accounts_listed()) >= 40
     assert len(accounts_in_heldout()) >= 60
-    assert not {_normal(t) for t in accounts_listed()} & {_normal(t) for t, _ in examples(PROJECT_ROOT / "data" / "nlu")}
+    trained = {_normal(text) for text, _ in examples(PROJECT_ROOT / "data" / "nlu")}
+    assert not {_normal(text) for text in accounts_listed()} & trained
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +74,13 @@ def parser() -> Parser:
 def test_the_served_pipeline_reads_at_least_90_percent_of_held_out_messages_right(parser):
     result = score(parser.intent, examples(HELDOUT))
     misses = "\n".join(f"{label} -> {served}: {text}" for text, label, served in result.misses)
-    assert result.exact_rate >= TARGET, f"exact {result.exact_rate:.1%} on {result.total}:\n{misses}"
+    assert result.exact_rate >= TARGET, f"{result.exact_rate:.1%} of {result.total}:\n{misses}"
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("source", ["heldout", "listed"])
 def test_no_account_of_harm_to_a_child_is_sent_to_adult_services_or_chit_chat(parser, source):
     texts = accounts_in_heldout() if source == "heldout" else accounts_listed()
-    sent_elsewhere = {text: intent for text in texts if (intent := parser.intent(text)) in ELSEWHERE}
+    served = {text: parser.intent(text) for text in texts}
+    sent_elsewhere = {text: intent for text, intent in served.items() if intent in ELSEWHERE}
     assert sent_elsewhere == {}

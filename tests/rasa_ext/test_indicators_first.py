@@ -11,7 +11,8 @@ from rasa_ext.indicators_first import IndicatorsFirst
 def classified(text: str, ranking: list[tuple[str, float]]) -> Message:
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
     return message
 
 
@@ -24,11 +25,13 @@ def test_an_account_read_as_an_adult_at_risk_is_served_as_her_account():
     assert out.get(INTENT) == {"name": "inform", "confidence": 1.0}
     ranking = out.get(INTENT_RANKING_KEY)
     assert [r["name"] for r in ranking] == ["inform", "adult_at_risk", "report_concern"]
-    assert out.as_dict(only_output_properties=True)["intent"]["name"] == "inform"  # what the tracker stores
+    # What the tracker stores:
+    assert out.as_dict(only_output_properties=True)["intent"]["name"] == "inform"
 
 
 def test_danger_right_now_read_as_a_greeting_is_danger_now():
-    [out] = IndicatorsFirst().process([classified("hello he is hitting her right now", [("greet", 0.9), ("inform", 0.1)])])
+    message = classified("hello he is hitting her right now", [("greet", 0.9), ("inform", 0.1)])
+    [out] = IndicatorsFirst().process([message])
     assert out.get(INTENT)["name"] == "danger_now"
     assert out.get(INTENT_RANKING_KEY)[0]["name"] == "danger_now"
 
