@@ -24,11 +24,20 @@ _CHILD = re.compile(
     r"|lads?\s+(?:next|over)|teen(?:ager)?s?|schools?|nursery|nurserys|year\s+\d+|pupils?"
     r"|step\s?(?:son|daughter|kids?|children)s?|twins|foster(?:ed|ing)?"
     r"|(?:little|young|small|baby|my|his|her|their|the)\s+(?:boy|girl)s?"
-    r"|(?:little|baby|his|her|their)\s+(?:brother|sister)s?"
-    r"|(?:his|her|their|\w+'?s)\s+(?:son|daughter|lad|lass)s?)\b"
+    r"|(?:little|baby|his|her|their)\s+(?:brother|sister)s?)\b"
     rf"|\b(?:is|was|aged?|only|just|turned|nearly|almost|s?he'?s|they'?re)\s+"
     rf"(?:\d{{1,2}}|{_AGE_WORDS})\b(?!\s*(?:am|pm|o'?clock|:|\.\d))"
     r"|\b\d{1,2}\s*(?:yo|y/o|yrs?|years?\s+old|months?|weeks?|wks?)\b",
+    re.IGNORECASE,
+)
+# Someone else's son or daughter: most often the child, unless the one at risk is old ("the
+# old man next door is being abused by his son").
+_THEIR_CHILD = re.compile(
+    r"\b(?:his|her|their|\w+'?s)\s+(?:son|daughter|lad|lass)s?\b", re.IGNORECASE
+)
+_ELDERLY = re.compile(
+    r"\b(?:elderly|pensioners?|dementia|alzheimers?|carers?|care\s+home|nursing\s+home"
+    r"|old\s+(?:lady|man|woman|gentleman|couple|people|person|fella))\b",
     re.IGNORECASE,
 )
 # Ages written as numbers: 18 or over is an adult ("my daughter is 25").
@@ -60,9 +69,8 @@ _OTHER_CHILD = re.compile(
 )
 # Adults who may be at risk themselves.
 _ADULT = re.compile(
-    r"\b(?:elderly|pensioners?|dementia|alzheimers?|carers?|care\s+home|nursing\s+home"
-    r"|grown\s?-?\s?up|adults?|old\s+(?:lady|man|woman|gentleman|couple|people|person|fella|boy)"
-    r"|learning\s+(?:disabilit\w+|difficult\w+)|benefits|pension"
+    r"\b(?:grown\s?-?\s?up|adults?|old\s+boy|learning\s+(?:disabilit\w+|difficult\w+)"
+    r"|benefits|pension"
     r"|(?:my|his|her|our)\s+(?:mum|mam|mom|mother|dad|father|wife|husband|sister|brother|friend"
     r"|auntie|aunt|uncle|nan|gran|grandma|grandad|neighbour|neighbor|cousin|girlfriend|partner"
     r"|missus|fiancee))\b",
@@ -72,7 +80,9 @@ _ADULT = re.compile(
 
 def names_adult(text: str) -> bool:
     """Whether ``text`` names an adult who could be the one at risk ("my mum", "the old man")."""
-    return bool(_ADULT.search(text)) or any(int(m[1]) >= 18 for m in _AGE_NUMBER.finditer(text))
+    if _ADULT.search(text) or _ELDERLY.search(text):
+        return True
+    return any(int(m[1]) >= 18 for m in _AGE_NUMBER.finditer(text))
 
 
 def mentions_child(text: str) -> bool:
@@ -83,7 +93,9 @@ def mentions_child(text: str) -> bool:
         text = _AGE_NUMBER.sub(" ", text)
         # "her son is 22": his age says he is grown up.
         text = re.sub(r"\b(?:sons?|daughters?)\b", " ", text, flags=re.IGNORECASE)
-    return bool(_CHILD.search(text))
+    if _CHILD.search(text):
+        return True
+    return bool(_THEIR_CHILD.search(text)) and not _ELDERLY.search(text)
 
 
 def speaks_as_child(text: str) -> bool:

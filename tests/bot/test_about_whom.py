@@ -34,3 +34,8 @@ def test_who_counts_as_an_adult_or_a_child_writing():
 ])
 def test_someone_elses_son_or_daughter_is_a_child_unless_grown_up(text, child):
     assert mentions_child(text) is child
+
+
+def test_the_son_of_someone_old_is_not_taken_for_a_child():
+    assert not mentions_child("the old man next door is being abused by his son")
+    assert names_adult("the old man next door is being abused by his son")
