@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -158,8 +159,16 @@ def cross_validation(config: Path, folds: int = 3) -> float:
         return float(json.loads((Path(out) / "intent_report.json").read_text())["accuracy"])
 
 
+def _quiet() -> None:
+    """No log lines between the benchmark's rows: the served steps log each decision at INFO."""
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def rows(model: Path = MODEL) -> str:
     """The lines ``make bench`` prints for the served model."""
+    _quiet()
     held = heldout(model)
     return (
         f"Intent accuracy on the held-out set ({held.total} messages, tests/nlu/heldout.yml, "
@@ -176,6 +185,7 @@ def main() -> int:
     parser.add_argument("--cv", action="store_true", help="also 3-fold cross-validation")
     parser.add_argument("--misses", action="store_true", help="list every message read wrongly")
     args = parser.parse_args()
+    _quiet()
     with tempfile.TemporaryDirectory(prefix="fv-nlu-train-") as out:
         model, seconds = (train(args.config, Path(out)) if args.config else (MODEL, None))
         held = heldout(model)
