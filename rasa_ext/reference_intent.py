@@ -1,4 +1,4 @@
-"""An NLU step: a message with a report reference in it is about that report (issue 6).
+"""An NLU step: a message with a report reference in it is about that report.
 
 The classifier learns words, and a reference is eight random characters, so "FV-KE32-9JJB he
 was crying again" can be read as the start of a new report. This step runs after the classifier

@@ -17,7 +17,7 @@ def served(text: str, intent: str, ranking=RANKING) -> str:
     return intent if decision is None else decision.intent
 
 
-ISSUE_ACCOUNTS = [
+MISREAD_ACCOUNTS = [
     "my sons ex has got a knife and is screaming at the kids, im outside the house",
     "My granddaughter Ellie is 2, she lives in Bradford BD3 with her mum and her mums boyfriend "
     "Kyle. "
@@ -29,7 +29,7 @@ ISSUE_ACCOUNTS = [
 ]
 
 
-@pytest.mark.parametrize("text", ISSUE_ACCOUNTS)
+@pytest.mark.parametrize("text", MISREAD_ACCOUNTS)
 @pytest.mark.parametrize(
     "intent", [*ELSEWHERE, "bot_challenge", "ask_about_service", "ask_confidentiality"]
 )
