@@ -36,7 +36,8 @@ NOT_ANSWERS = frozenset(
         "greet",
         "goodbye",
     }
-    | {"ask_confidentiality", "ask_anonymous", "ask_what_next"}  # her questions (bot/her_questions.py)
+    # Her questions about the service (bot/her_questions.py):
+    | {"ask_confidentiality", "ask_anonymous", "ask_what_next"}
 )
 NOT_ANSWER_CONFIDENCE = 0.6
 # Of those, the kinds a real answer is most often mistaken for: the second time she gives one to
