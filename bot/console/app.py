@@ -35,6 +35,9 @@ from bot.store import Store
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).resolve().parent
 LONDON = ZoneInfo("Europe/London")
+# Connections waiting to be accepted. aiohttp's default (128) resets the rest when a burst
+# arrives faster than the event loop accepts, e.g. a morning's sign-ins behind one proxy.
+LISTEN_BACKLOG = 1024
 
 
 def when(value: Any) -> str:

@@ -179,7 +179,7 @@ def cmd_console(args: argparse.Namespace, cfg: Settings) -> int:
     from aiohttp import web
 
     from bot import keys
-    from bot.console.app import init_app
+    from bot.console.app import LISTEN_BACKLOG, init_app
     from bot.console.client_address import BadProxySetting
     from bot.console.config import config_from_env
 
@@ -191,7 +191,7 @@ def cmd_console(args: argparse.Namespace, cfg: Settings) -> int:
     except (keys.KeyFileError, BadProxySetting) as problem:
         print(f"The console cannot start: {problem}", file=sys.stderr)
         return 2
-    web.run_app(init_app(config), host=args.host, port=args.port,
+    web.run_app(init_app(config), host=args.host, port=args.port, backlog=LISTEN_BACKLOG,
                 access_log_format='%a %t "%r" %s %b %Tf',  # no Referer or User-Agent
                 print=lambda _: print(f"Duty officers' console on http://{args.host}:{args.port}/", flush=True))
     return 0

@@ -9,6 +9,7 @@ council's network would meet them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -17,11 +18,11 @@ from typing import Any
 import aiohttp
 import pyotp
 import pytest
-from aiohttp import web
+from aiohttp import test_utils, web
 from aiohttp.test_utils import TestClient
 
 from bot.console import lockout, sessions
-from bot.console.app import init_app
+from bot.console.app import LISTEN_BACKLOG, init_app
 from bot.console.appkeys import ACCOUNTS, AUDIT, STORE
 from bot.console.client_address import parse_trusted_proxies
 from bot.console.views_auth import CODE_FAILED, SIGN_IN_FAILED
@@ -55,7 +56,11 @@ def app(config: Any, database: str) -> web.Application:
 
 
 @pytest.fixture
-async def server(aiohttp_server: Any, app: web.Application) -> Any:
+async def server(aiohttp_server: Any, app: web.Application, monkeypatch: Any) -> Any:
+    # Listening as `familyvoice console` does: with aiohttp's default backlog (128), 400
+    # connections at once overflow the accept queue and some are reset before they are read.
+    listening = functools.partial(web.SockSite, backlog=LISTEN_BACKLOG)
+    monkeypatch.setattr(test_utils, "SockSite", listening)
     return await aiohttp_server(app)
 
 
